@@ -1,0 +1,79 @@
+import yargs from 'yargs';
+
+import { EnvironmentError, ExitCode, InputError, formatProblem, type ExitCodeValue } from '../problems.js';
+import { toolVersion } from '../version.js';
+import { commands } from './commands.js';
+import type { CliIO } from './command.js';
+
+const processIO: CliIO = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  errIsTTY: Boolean(process.stderr.isTTY),
+  cwd: process.cwd(),
+};
+
+const epilogue = `Exit codes:
+  0  success
+  1  lint findings or diff divergences
+  2  invalid input or usage
+  3  a required program is missing (nginx, Docker); the message says how to install it
+  4  internal error in h2sticky (please report it with the command that caused it)`;
+
+/** Runs the CLI with the given arguments and returns the process exit code. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let usageError: string | undefined;
+
+  const parser = yargs([...argv])
+    .scriptName('h2sticky')
+    .usage('$0 <command> [options]\n\nCompile session-affinity specs to nginx configuration, lint nginx files, and compare nginx with the h2sticky reference proxy.')
+    .version(toolVersion)
+    .strict()
+    .demandCommand(1, 'Name a command; see the list above.')
+    .recommendCommands()
+    .epilogue(epilogue)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    });
+
+  for (const definition of commands) {
+    parser.command({
+      command: definition.command as string | readonly string[],
+      describe: definition.describe,
+      builder: definition.builder,
+      handler: async (args: unknown) => {
+        exitCode = await definition.run(args, io);
+      },
+    });
+  }
+
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    return reportError(error, io);
+  }
+
+  if (usageError !== undefined) {
+    io.err(`h2sticky: ${usageError}\nRun "h2sticky --help" or "h2sticky <command> --help" for usage.\n`);
+    return ExitCode.invalidInput;
+  }
+  return exitCode;
+}
+
+function reportError(error: unknown, io: CliIO): ExitCodeValue | 4 {
+  if (error instanceof InputError) {
+    for (const problem of error.problems) io.err(`${formatProblem(problem)}\n`);
+    io.err(`h2sticky: ${error.message}\n`);
+    return ExitCode.invalidInput;
+  }
+  if (error instanceof EnvironmentError) {
+    io.err(`h2sticky: ${error.message}\n  fix: ${error.fix}\n`);
+    return ExitCode.environment;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.err(`h2sticky: internal error: ${detail}\n`);
+  return 4;
+}
