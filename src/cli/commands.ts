@@ -1,4 +1,8 @@
+import { buildCommand } from './build.js';
 import type { CommandDefinition } from './command.js';
+import { initCommand } from './init.js';
+import { schemaCommand } from './schema.js';
+import { validateCommand } from './validate.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: readonly CommandDefinition<unknown>[] = [];
+export const commands: readonly CommandDefinition<unknown>[] = [buildCommand, validateCommand, schemaCommand, initCommand];
