@@ -32,10 +32,12 @@ export function loadSpecText(text: string, file: string): LoadResult {
   for (const error of document.errors) {
     const position = lineCounter.linePos(error.pos[0]);
     const duplicate = error.code === 'DUPLICATE_KEY';
+    // The error marks the first character of the repeated key; the key runs to its colon.
+    const key = (/^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0] ?? '').trim();
     problems.push({
       code: duplicate ? 'spec.duplicate-key' : 'spec.syntax',
       severity: 'error',
-      message: duplicate ? `duplicate key: ${firstLine(error.message)}` : `invalid YAML: ${firstLine(error.message)}`,
+      message: duplicate ? `duplicate key ${JSON.stringify(key)} in a mapping` : `invalid YAML: ${firstLine(error.message)}`,
       hint: duplicate
         ? 'each key may appear once in a mapping; names of upstreams must be unique, so rename or merge one of them'
         : 'fix the YAML syntax at this position; JSON is accepted as well',
