@@ -12,11 +12,12 @@
 # The engine creates no bridge and no iptables rules: h2sticky runs its
 # containers with --network host so that they reach loopback backends.
 #
-# Storage driver: H2STICKY_DOCKER_STORAGE_DRIVER when set; else the driver
-# recorded in the data root by an earlier start (images live in the driver's
-# directories, so switching would hide them); else overlay2 when this kernel
-# can mount an overlay filesystem on the data root, and vfs otherwise. When
-# dockerd fails to start with overlay2, the script tries vfs once.
+# Storage driver: H2STICKY_DOCKER_STORAGE_DRIVER wins when it is set.
+# Otherwise the driver recorded in the data root by an earlier start is kept,
+# because images live in the driver's directories and switching would hide
+# them. A first start picks overlay2 when this kernel can mount an overlay
+# filesystem on the data root, and vfs otherwise. When dockerd fails to start
+# with overlay2, the script tries vfs once.
 #
 # Environment:
 #   DOCKER_HOST                       engine to check first; when it responds, nothing is started
@@ -97,17 +98,17 @@ start_engine() {
       h2sticky_log "engine responds on $DOCKER_HOST (dockerd pid $pid, storage driver $driver)"
       return 0
     fi
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! h2sticky_process_running "$pid" dockerd; then
       break
     fi
     sleep 0.5
   done
 
-  if kill -0 "$pid" 2>/dev/null; then
+  if h2sticky_process_running "$pid" dockerd; then
     h2sticky_log "dockerd pid $pid did not respond within ${wait_seconds}s; stopping it" >&2
     kill "$pid" 2>/dev/null || true
     local stop_deadline=$((SECONDS + 15))
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < stop_deadline)); do sleep 0.5; done
+    while h2sticky_process_running "$pid" dockerd && ((SECONDS < stop_deadline)); do sleep 0.5; done
   else
     h2sticky_log "dockerd exited before it responded" >&2
   fi
@@ -137,11 +138,11 @@ touch "$H2STICKY_DOCKER_LOG_FILE"
 export DOCKER_HOST="unix://$H2STICKY_DOCKER_SOCKET"
 
 # A dockerd from an earlier start that is alive but does not respond is still
-# starting or is stuck; wait for it rather than start a second one on the
-# same paths.
+# starting or is stuck. Wait for it, because a second dockerd on the same
+# paths would fail.
 if [[ -s "$H2STICKY_DOCKER_PID_FILE" ]]; then
   old_pid="$(cat "$H2STICKY_DOCKER_PID_FILE")"
-  if kill -0 "$old_pid" 2>/dev/null; then
+  if h2sticky_process_running "$old_pid" dockerd; then
     h2sticky_log "dockerd pid $old_pid from $H2STICKY_DOCKER_PID_FILE is running; waiting up to ${wait_seconds}s for it"
     deadline=$((SECONDS + wait_seconds))
     while ((SECONDS < deadline)); do
@@ -153,7 +154,7 @@ if [[ -s "$H2STICKY_DOCKER_PID_FILE" ]]; then
     done
     fail "dockerd pid $old_pid runs but does not respond on $DOCKER_HOST; see $H2STICKY_DOCKER_LOG_FILE, stop it with: kill $old_pid"
   fi
-  h2sticky_log "removing stale pid file $H2STICKY_DOCKER_PID_FILE (pid $old_pid is not running)"
+  h2sticky_log "removing stale pid file $H2STICKY_DOCKER_PID_FILE (pid $old_pid does not run dockerd)"
   rm -f "$H2STICKY_DOCKER_PID_FILE"
 fi
 
@@ -161,6 +162,8 @@ driver="$(choose_storage_driver)"
 if start_engine "$driver"; then
   exit 0
 fi
+# NOTE: this fallback has not run on a machine where overlay2 fails; vfs itself
+# was checked to start and run the h2sticky images with dockerd 20.10.
 if [[ "$driver" == overlay2 && -z "${H2STICKY_DOCKER_STORAGE_DRIVER:-}" && ! -s "$driver_record" ]]; then
   h2sticky_log "overlay2 failed on this machine; trying the vfs storage driver"
   if start_engine vfs; then

@@ -20,6 +20,16 @@ h2sticky_select_docker_host() {
   fi
 }
 
+# Returns 0 when PID runs the program NAME. A zombie, which kill -0 still
+# reaches until its parent reaps it, and a reused pid do not count.
+h2sticky_process_running() {
+  local pid="$1" name="$2" state
+  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/stat" ]] || return 1
+  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$name" ]] || return 1
+  state="$(sed -e 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)"
+  [[ -n "$state" && "$state" != Z && "$state" != X ]]
+}
+
 # Prints a line prefixed with the current UTC time.
 h2sticky_log() {
   printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { EnvironmentError } from '../../src/problems.js';
+import { EnvironmentError, InputError } from '../../src/problems.js';
 import { runDocker } from '../../src/nginx/runner/docker.js';
 import { readNginxBuildInfo, runnerContainerLabel } from '../../src/nginx/runner/executor.js';
 import { featureLevels, listNginxImages } from '../../src/nginx/runner/images.js';
@@ -262,6 +262,29 @@ http {
       expect(overHttp2.body).toBe('backend-a /h2 via=nginx');
       expect(overHttp2.headers['x-protocol']).toBe('HTTP/2.0');
     });
+  });
+
+  it('startNginx reports a rejected config', async (context) => {
+    const source = useOrSkip(context, availability);
+    const port = await freePort();
+
+    const attempt = startNginx({ source, config: invalidFullConfig, layout: 'full', ports: [port] });
+
+    await expect(attempt).rejects.toBeInstanceOf(NginxRunError);
+    await expect(attempt).rejects.toThrow('nginx exited during startup');
+    await expect(attempt).rejects.toHaveProperty(
+      'messages',
+      expect.arrayContaining([{ level: 'emerg', text: 'unknown directive "frobnicate"', file: 'nginx.conf', line: 5 }]),
+    );
+  });
+
+  it('startNginx rejects daemon on', async (context) => {
+    const source = useOrSkip(context, availability);
+
+    const attempt = startNginx({ source, config: `daemon on;\n${validFullConfig}`, layout: 'full', ports: [8080] });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toHaveProperty('problems', [expect.objectContaining({ code: 'nginx-serve-directive' })]);
   });
 
   it('reload picks up a changed config', async (context) => {

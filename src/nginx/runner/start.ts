@@ -18,6 +18,7 @@ import { execa, type ResultPromise } from 'execa';
 import { InputError } from '../../problems.js';
 import { runDocker, spawnDocker } from './docker.js';
 import { dockerRunArguments, openNginxExecutor, uniqueContainerName, type NginxExecutor } from './executor.js';
+import { findMainDirectives } from './main-directives.js';
 import { parseNginxMessages, type NginxMessage } from './messages.js';
 import { buildNginxArguments, createNginxPrefix, writeNginxConfig, type NginxConfigInput, type NginxPrefix } from './prefix.js';
 import { formatNginxSource, type NginxSource } from './source.js';
@@ -101,8 +102,8 @@ export async function startNginx(options: StartNginxOptions): Promise<RunningNgi
   let prefix: NginxPrefix | undefined;
 
   try {
+    checkServeDirectives(options);
     prefix = await createNginxPrefix(executor.workRoot, options);
-    checkServeDirectives(prefix);
     const running = launch(executor, prefix, options);
     await running.waitUntilReady(options.ports, options.startTimeoutMs ?? defaultStartTimeoutMs);
     return running.handle;
@@ -202,10 +203,10 @@ function launch(executor: NginxExecutor, prefix: NginxPrefix, options: StartNgin
       throw new Error(`reload needs a config with layout "${options.layout}", the layout nginx was started with`);
     }
 
+    checkServeDirectives(input);
     const before = await readLog();
     const oldWorkers = currentWorkers(before.toString('utf8'));
     await writeNginxConfig(prefix, input);
-    checkServeDirectives(prefix);
     await sendReloadSignal();
 
     const ports = reloadOptions.ports ?? options.ports;
@@ -258,20 +259,27 @@ function launch(executor: NginxExecutor, prefix: NginxPrefix, options: StartNgin
   return { handle, waitUntilReady };
 }
 
-/** Raises InputError when the config sets `daemon` or `master_process` to values the runner cannot work with. */
-function checkServeDirectives(prefix: NginxPrefix): void {
+/**
+ * Raises InputError when a full config sets `daemon` or `master_process` to
+ * a value the runner cannot work with: a daemonized master escapes stop(),
+ * and without a master process there are no workers to wait for on reload.
+ */
+function checkServeDirectives(input: NginxConfigInput): void {
+  if (input.layout !== 'full') return;
+
+  const mainDirectives = findMainDirectives(input.config);
   const required: Record<string, string> = { daemon: 'off', master_process: 'on' };
   const problems = Object.entries(required)
     .filter(([name, value]) => {
-      const args = prefix.mainDirectives.get(name);
+      const args = mainDirectives.get(name);
       return args !== undefined && args[0] !== value;
     })
     .map(([name, value]) => ({
       code: 'nginx-serve-directive',
       severity: 'error' as const,
-      message: `"${name} ${prefix.mainDirectives.get(name)?.join(' ') ?? ''}" prevents running nginx in the foreground with a master process`,
+      message: `"${name} ${mainDirectives.get(name)?.join(' ') ?? ''}" prevents running nginx in the foreground with a master process`,
       hint: `remove "${name}" from the config, or set "${name} ${value};"`,
-      file: prefix.pathNames.get(prefix.configPath) ?? prefix.configPath,
+      file: input.fileName ?? 'nginx.conf',
     }));
   if (problems.length > 0) throw new InputError(problems);
 }
