@@ -92,7 +92,10 @@ export const variablePrefixes: readonly string[] = [
   'ssl_',
 ];
 
-/** The variable names a value refers to, from `$name` and `${name}`, or the offending text when a `$` starts no valid name. */
+/**
+ * Finds the variable names a value refers to as `$name` or `${name}`. When a
+ * `$` starts no valid name, `invalid` holds the offending text.
+ */
 export function variableReferences(value: string): { names: string[]; invalid?: string } {
   const names: string[] = [];
   for (let index = value.indexOf('$'); index !== -1; index = value.indexOf('$', index + 1)) {

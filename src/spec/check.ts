@@ -51,7 +51,7 @@ export function checkSemantics(spec: LoadedSpec, target: Target | undefined, tru
   return context.problems;
 }
 
-/** Every value that nginx evaluates with variables, by pointer. */
+/** Collects every value that nginx evaluates with variables, with its pointer. */
 function variableValues(context: Context): { pointer: string; value: string }[] {
   const values: { pointer: string; value: string }[] = [];
   const add = (pointer: string, value: unknown) => {
@@ -151,7 +151,7 @@ function requireFeature(context: Context, feature: FeatureName, pointer: string,
     context,
     'spec.feature-unavailable',
     pointer,
-    `${what} needs ${definition.description}, which ${describeTarget(target)} lacks; open-source nginx has it from ${definition.since}`,
+    `${what} is not available on ${describeTarget(target)}: it needs ${definition.description}, which open-source nginx has from ${definition.since}`,
     `target nginx ${definition.since} or later${plus} with --nginx-version or target.nginx, or remove ${what}`,
   );
 }
@@ -607,6 +607,9 @@ export function sizeBytes(text: string): number {
   const match = /^(\d+)([kKmM]?)$/.exec(text);
   if (!match) return Number.NaN;
   const unit = match[2]!.toLowerCase();
-  return Number(match[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1);
+  let multiplier = 1;
+  if (unit === 'k') multiplier = 1024;
+  if (unit === 'm') multiplier = 1024 * 1024;
+  return Number(match[1]) * multiplier;
 }
 
