@@ -88,6 +88,22 @@ export function pickOnce(balancer: CoreUpstreamBalancer, hint?: string, clientAd
   return label(result.peer);
 }
 
+/** Picks for one request, failing each peer, until the balancer is busy or `limit` picks were made. */
+export function failChain(balancer: CoreUpstreamBalancer, limit: number, input: { clientAddress?: string; hashKey?: string } = {}): string[] {
+  const request = balancer.startRequest({ clientAddress: input.clientAddress ?? '127.0.0.1', ...(input.hashKey !== undefined ? { hashKey: input.hashKey } : {}) });
+  const picks: string[] = [];
+  for (let i = 0; i < limit; i++) {
+    const result = request.pick(undefined);
+    if (result.kind === 'busy') {
+      picks.push('busy');
+      break;
+    }
+    picks.push(label(result.peer));
+    request.release('failed');
+  }
+  return picks;
+}
+
 /** A peer's port, or its name for unix sockets. */
 export function label(peer: RuntimePeer): string {
   return peer.endpoint.kind === 'tcp' ? String(peer.endpoint.port) : peer.name;
