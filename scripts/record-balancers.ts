@@ -41,7 +41,7 @@ interface RequestOptions {
   client?: string;
 }
 
-/** What a scenario's script uses: requests, backend faults and waits, all recorded. */
+/** The recorded actions of a scenario's script: requests, backend faults and waits. */
 interface Driver {
   readonly backends: readonly Backend[];
   send(options?: RequestOptions): Promise<RecordedResponse>;
@@ -99,7 +99,7 @@ async function standardScript(d: Driver, vary: (index: number) => RequestOptions
   await d.fault(0, { kind: 'none' });
   await d.wait(recoveryMs);
 
-  // A backend that never answers: timeouts, retried on /retry/, 504 on /off/.
+  // A backend that never responds: timeouts, retried on /retry/, 504 on /off/.
   await d.fault(2, { kind: 'hang' });
   for (let i = 0; i < 3; i++) await next({ path: '/retry/' });
   await d.wait(recoveryMs);
@@ -393,7 +393,7 @@ async function record(scenario: Scenario, line: Line, source: NginxSource): Prom
   }
 }
 
-/** The worker's pid and start second from the master's `start worker process N` line (error log times are UTC here). */
+/** Reads the worker's pid and start second from the master's `start worker process N` line (error log times are UTC here). */
 function parseWorkerStart(log: string): { pid: number; startSecond: number } {
   const match = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[notice\] \d+#\d+: start worker process (\d+)/m.exec(log);
   if (!match) throw new Error('the error log has no "start worker process" line');
@@ -501,6 +501,13 @@ function createDriver(backends: readonly Backend[], port: number, events: Record
   };
 }
 
+/** Formats a recording as JSON with one event per line, so re-recordings give readable diffs. */
+function formatRecording(recording: BalancerRecording): string {
+  const { events, ...head } = recording;
+  const top = JSON.stringify(head, null, 2).replace(/\n}$/, '');
+  return `${top},\n  "events": [\n${events.map((event) => `    ${JSON.stringify(event)}`).join(',\n')}\n  ]\n}\n`;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const versionIndex = args.indexOf('--version');
@@ -516,7 +523,7 @@ async function main(): Promise<void> {
       const recording = await record(scenario, line, source);
       const directory = join('fixtures', 'recordings', recording.nginxVersion);
       await mkdir(directory, { recursive: true });
-      await writeFileAtomic(join(directory, `${scenario.name}.json`), `${JSON.stringify(recording, null, 1)}\n`);
+      await writeFileAtomic(join(directory, `${scenario.name}.json`), formatRecording(recording));
       const requests = recording.events.filter((event) => event.type === 'request').length;
       process.stdout.write(`${recording.nginxVersion} ${scenario.name}: ${requests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     }

@@ -1,7 +1,7 @@
 /**
  * Replays a recording of real nginx through the decision core with a
  * simulated clock. A recording lists, in time order, the faults set on the
- * loopback backends and the requests sent to nginx with nginx's answers
+ * loopback backends and the requests sent to nginx with nginx's responses
  * ($upstream_addr, $upstream_status, Set-Cookie, status). The replay sends
  * the same requests to the core, plays each backend's fault at the moment an
  * attempt reaches it, and reports every field where the core decides
@@ -14,15 +14,15 @@ import { ProxyCore } from './core.js';
 import { GlibcRandom, nginxWorkerSeed, type RandomSource } from './glibc-random.js';
 import type { AttemptOutcome, UpstreamStep, UpstreamUse } from './types.js';
 
-/** What a backend does with an attempt, as the recording script set it. */
+/** The behaviour of a backend for each attempt, as the recording script set it. */
 export type ReplayFault =
   | { kind: 'none' }
   /** The listener is closed, so connections are refused. */
   | { kind: 'stopped' }
   | { kind: 'status'; status: number }
-  /** Answers 200 after this many milliseconds. */
+  /** Responds with 200 after this many milliseconds. */
   | { kind: 'delay'; ms: number }
-  /** Accepts the request and never answers. */
+  /** Accepts the request and never responds. */
   | { kind: 'hang' };
 
 export interface RecordedResponse {
@@ -57,7 +57,7 @@ export interface BalancerRecording {
   balancer: string;
   /** The version `nginx -v` reported. */
   nginxVersion: string;
-  /** Where nginx ran: `local:/usr/sbin/nginx` or `docker:IMAGE`. */
+  /** The nginx that ran: `local:/usr/sbin/nginx` or `docker:IMAGE`. */
   nginxSource: string;
   recordedAt: string;
   /** The spec the config was compiled from, with the ports of this run. */
@@ -154,7 +154,7 @@ export function replayRecording(recording: BalancerRecording, plan: Plan, option
 
       const port = step.peer.endpoint.kind === 'tcp' ? step.peer.endpoint.port : -1;
       const backend = portToBackend.get(port);
-      if (backend === undefined) throw new Error(`the core picked ${step.peer.name}, which is no backend of the recording`);
+      if (backend === undefined) throw new Error(`the core picked ${step.peer.name}, but the recording has no backend on that port`);
       const fault = faults.get(backend)!;
 
       const delayed = outcomeOf(fault, location);
@@ -204,7 +204,7 @@ export function replayRecording(recording: BalancerRecording, plan: Plan, option
   return result;
 }
 
-/** How an attempt on a backend with this fault ends, and after how long. */
+/** Returns how an attempt on a backend with this fault ends, and after how many milliseconds. */
 function outcomeOf(fault: ReplayFault, location: PlanLocation): { outcome: AttemptOutcome; requestSent: boolean; afterMs: number } {
   switch (fault.kind) {
     case 'none':
@@ -221,7 +221,7 @@ function outcomeOf(fault: ReplayFault, location: PlanLocation): { outcome: Attem
   }
 }
 
-/** The location with the longest prefix of the path; recordings use prefix locations only. */
+/** Finds the location with the longest prefix of the path. Recordings use prefix locations only. */
 function locationFor(locations: readonly PlanLocation[], path: string): PlanLocation {
   let best: PlanLocation | undefined;
   for (const location of locations) {
@@ -232,7 +232,7 @@ function locationFor(locations: readonly PlanLocation[], path: string): PlanLoca
   return best;
 }
 
-/** The request variables a recording's spec may read: `$arg_NAME`, `$request_uri`, `$uri`, `$args` and `$remote_addr`. */
+/** Evaluates the request variables a recording's spec may read: `$arg_NAME`, `$request_uri`, `$uri`, `$args` and `$remote_addr`. */
 function requestVariable(name: string, path: string, clientAddress: string): string | undefined {
   const question = path.indexOf('?');
   const args = question === -1 ? '' : path.slice(question + 1);
