@@ -1,5 +1,5 @@
 /**
- * Records what real nginx decides, request by request, for each balancing
+ * Records the decisions real nginx makes, request by request, for each balancing
  * method and sticky mode, so the decision core can be replayed against it.
  *
  * For each scenario the script starts loopback backends, compiles a spec with
@@ -17,6 +17,7 @@
 import { mkdir } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { compileSpecText } from '../src/compile.js';
@@ -30,9 +31,9 @@ import type { BalancerRecording, RecordedResponse, RecordingEvent, ReplayFault }
 import { freePort } from '../test/helpers/loopback.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 
-type Line = '1.30' | '1.22';
+export type Line = '1.30' | '1.22';
 
-interface RequestOptions {
+export interface RequestOptions {
   path?: string;
   method?: string;
   /** The Cookie header to send. */
@@ -42,7 +43,7 @@ interface RequestOptions {
 }
 
 /** The recorded actions of a scenario's script: requests, backend faults and waits. */
-interface Driver {
+export interface Driver {
   readonly backends: readonly Backend[];
   send(options?: RequestOptions): Promise<RecordedResponse>;
   /** Sends several requests 30 ms apart and waits for all of them. */
@@ -54,7 +55,7 @@ interface Driver {
   cookieValue(response: RecordedResponse, name: string): string | undefined;
 }
 
-interface Scenario {
+export interface Scenario {
   name: string;
   lines: readonly Line[];
   /** The upstream's spec as YAML lines (below `app:`), for backend ports p[0..n). */
@@ -63,9 +64,9 @@ interface Scenario {
   script(driver: Driver, line: Line): Promise<void>;
 }
 
-const failTimeout = '2s';
+export const failTimeout = '2s';
 /** A failed peer is eligible again once `now - checked > 2`, so 3.5 s of waiting always suffices. */
-const recoveryMs = 3500;
+export const recoveryMs = 3500;
 
 /** Requests start only between these milliseconds of a second, so nginx's whole-second clock is unambiguous. */
 const windowStartMs = 100;
@@ -223,7 +224,7 @@ const stickyServers = (ports: readonly number[]) =>
     .map((port, i) => `      - { address: "127.0.0.1:${port}", weight: ${i === 0 ? 2 : 1}, fail_timeout: ${failTimeout} }`)
     .join('\n')}\n      - { address: "127.0.0.1:${ports[3]}", down: true }\n`;
 
-const scenarios: Scenario[] = [
+export const scenarios: Scenario[] = [
   {
     name: 'round_robin',
     lines: ['1.30', '1.22'],
@@ -336,7 +337,7 @@ function specText(scenario: Scenario, line: Line, ports: readonly number[], list
   ].join('\n');
 }
 
-async function sourceFor(line: Line): Promise<NginxSource> {
+export async function sourceFor(line: Line): Promise<NginxSource> {
   if (line === '1.22') {
     try {
       const local: NginxSource = { kind: 'local', bin: resolveLocalNginx(defaultNginxSource.bin) };
@@ -349,7 +350,7 @@ async function sourceFor(line: Line): Promise<NginxSource> {
   return { kind: 'docker', image: (await requireNginxImage(featureLevels.nativeSticky)).image };
 }
 
-async function record(scenario: Scenario, line: Line, source: NginxSource): Promise<BalancerRecording> {
+export async function record(scenario: Scenario, line: Line, source: NginxSource): Promise<BalancerRecording> {
   const versionText = (await readNginxBuildInfo(source)).version;
   const backends = Array.from({ length: scenario.backends }, (_, i) => new Backend({ id: `b${i + 1}` }));
   await Promise.all(backends.map((backend) => backend.start()));
@@ -530,4 +531,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run only as a script: the integration tests import record() and the scenarios.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
