@@ -47,7 +47,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
 interface OpenRequest {
   request: BalancerRequest;
   hint: string | undefined;
-  held: RuntimePeer | undefined;
+  picked: RuntimePeer | undefined;
   /** Peers returned in the list in use, which nginx marks tried. */
   tried: Set<RuntimePeer>;
   onBackup: boolean;
@@ -102,7 +102,7 @@ for (const method of methods) {
               const request = balancer.startRequest({ clientAddress: `10.0.${step.client}.1`, hashKey: step.key });
               // The tries budget counts peers that are not down; drained peers do not count.
               expect(request.tries).toBe(all.filter((peer) => peer.down === 0).length);
-              open.push({ request, hint, held: undefined, tried: new Set(), onBackup: false, initialTries: request.tries });
+              open.push({ request, hint, picked: undefined, tried: new Set(), onBackup: false, initialTries: request.tries });
               continue;
             }
 
@@ -110,15 +110,15 @@ for (const method of methods) {
             if (entry === undefined) continue;
 
             if (step.kind === 'free') {
-              if (entry.held === undefined) continue;
+              if (entry.picked === undefined) continue;
               const before = entry.request.tries;
               entry.request.release(step.state);
-              entry.held = undefined;
+              entry.picked = undefined;
               expect(entry.request.tries).toBeLessThanOrEqual(Math.max(before - 1, 0));
               continue;
             }
 
-            if (entry.held !== undefined || entry.request.tries === 0) continue;
+            if (entry.picked !== undefined || entry.request.tries === 0) continue;
             const list = entry.onBackup ? backup : primary;
             const single = balancer.lists.single;
             const hinted = entry.hint === undefined ? undefined : list.find((peer) => peer.sid === entry.hint);
@@ -156,11 +156,11 @@ for (const method of methods) {
               expect(failed(peer, now)).toBe(false);
             }
             entry.tried.add(peer);
-            entry.held = peer;
+            entry.picked = peer;
             expect(entry.request.tries).toBeLessThanOrEqual(entry.initialTries);
           }
 
-          for (const entry of open) if (entry.held !== undefined) entry.request.release('ok');
+          for (const entry of open) if (entry.picked !== undefined) entry.request.release('ok');
           // Every connection taken was given back.
           for (const peer of all) expect(peer.conns).toBe(0);
         }),
