@@ -118,7 +118,8 @@ export class ProxyCore {
       location: input.location,
       mask: this.maskOf(input.location),
       method: input.method,
-      unbufferedBody: input.unbufferedBody,
+      // grpc_pass always streams the request body unbuffered (ngx_http_grpc_handler()).
+      unbufferedBody: input.unbufferedBody || input.location.module === 'grpc',
       emulatedSetCookie,
       routeVariables,
       setCookieVariable,

@@ -166,7 +166,7 @@ export interface UpstreamUseInput extends BalanceInput {
    * `$cookie_NAME` is evaluated by the core from `cookieHeaders`.
    */
   variables: (name: string) => string | undefined;
-  /** The request body is streamed to the backend without buffering (no retry once sent). */
+  /** The request body is streamed to the backend without buffering (no retry once sent). The core sets it for gRPC locations itself. */
   unbufferedBody: boolean;
   location: PlanLocation;
 }

@@ -171,6 +171,13 @@ describe('upstream use', () => {
     expect(use.report({ kind: 'error', cachedConnection: false }, true)).toEqual({ kind: 'error', status: 502 });
   });
 
+  it('never retries a sent gRPC request', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input({ ...planLocation(), module: 'grpc' }));
+    use.start();
+    expect(use.report({ kind: 'error', cachedConnection: false }, true)).toEqual({ kind: 'error', status: 502 });
+  });
+
   it('shows a dash for an attempt in progress', () => {
     const { core } = coreFor(planUpstream([a, b]));
     const use = core.startUse(input(planLocation()));
