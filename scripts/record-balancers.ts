@@ -8,10 +8,11 @@
  * through the runner, drives a scripted sequence of requests and backend
  * faults, and writes fixtures/recordings/<nginx-version>/<scenario>.json.
  *
- * Run: npx tsx scripts/record-balancers.ts [--version 1.30|1.22] [SCENARIO...]
+ * Run: npx tsx scripts/record-balancers.ts [--version 1.30|1.26|1.22] [SCENARIO...]
  * nginx 1.30 runs from the newest h2sticky/nginx image for native sticky
- * (1.29.6 or later); nginx 1.22 runs from the local binary, or the image of
- * that line when no local 1.22 is installed. See docs/recordings.md.
+ * (1.29.6 or later), and 1.26 from the newest image between 1.25.1 and
+ * 1.29.6. nginx 1.22 runs from the local binary, or the image of that line
+ * when no local 1.22 is installed. See docs/recordings.md.
  */
 
 import { mkdir } from 'node:fs/promises';
@@ -31,7 +32,7 @@ import type { BalancerRecording, RecordedResponse, RecordingEvent, ReplayFault }
 import { freePort } from '../test/helpers/loopback.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 
-export type Line = '1.30' | '1.22';
+export type Line = '1.30' | '1.26' | '1.22';
 
 export interface RequestOptions {
   path?: string;
@@ -227,49 +228,49 @@ const stickyServers = (ports: readonly number[]) =>
 export const scenarios: Scenario[] = [
   {
     name: 'round_robin',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 5,
     upstream: (ports) => servers(ports, true),
     script: (d) => standardScript(d, () => ({}), { backup: true, concurrency: true }),
   },
   {
     name: 'least_conn',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 5,
     upstream: (ports) => `    balance: least_conn\n${servers(ports, true)}`,
     script: (d) => standardScript(d, () => ({}), { backup: true, concurrency: true }),
   },
   {
     name: 'ip_hash',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: ip_hash\n${servers(ports, false)}`,
     script: (d) => standardScript(d, clients, { backup: false, concurrency: true }),
   },
   {
     name: 'hash',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: { method: hash, key: "$arg_k" }\n${servers(ports, false)}`,
     script: (d) => standardScript(d, keys, { backup: false, concurrency: true }),
   },
   {
     name: 'hash_consistent',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: { method: hash, key: "$arg_k", consistent: true }\n${servers(ports, false)}`,
     script: (d) => standardScript(d, keys, { backup: false, concurrency: true }),
   },
   {
     name: 'random',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: random\n${servers(ports, false)}`,
     script: (d) => standardScript(d, () => ({}), { backup: false, concurrency: true }),
   },
   {
     name: 'random_two',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: { method: random, two: true }\n${servers(ports, false)}`,
     script: (d) => standardScript(d, () => ({}), { backup: false, concurrency: true }),
@@ -277,7 +278,7 @@ export const scenarios: Scenario[] = [
   {
     // Native sticky cookie on 1.30; on 1.22 the compiler emulates it with pinned blocks and maps.
     name: 'sticky_cookie',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports, line) =>
       `${stickyServers(ports)}    affinity: { mode: cookie, name: srv_id${line === '1.30' ? ', expires: 1h' : ''}, path: / }\n`,
@@ -347,6 +348,7 @@ export async function sourceFor(line: Line): Promise<NginxSource> {
     }
     return { kind: 'docker', image: (await requireNginxImage(featureLevels.listenHttp2)).image };
   }
+  if (line === '1.26') return { kind: 'docker', image: (await requireNginxImage(featureLevels.http2Directive)).image };
   return { kind: 'docker', image: (await requireNginxImage(featureLevels.nativeSticky)).image };
 }
 
@@ -512,7 +514,7 @@ function formatRecording(recording: BalancerRecording): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const versionIndex = args.indexOf('--version');
-  const lines: Line[] = versionIndex === -1 ? ['1.30', '1.22'] : [args[versionIndex + 1] as Line];
+  const lines: Line[] = versionIndex === -1 ? ['1.30', '1.26', '1.22'] : [args[versionIndex + 1] as Line];
   const names = args.filter((arg, i) => !arg.startsWith('--') && (versionIndex === -1 || i !== versionIndex + 1));
 
   for (const line of lines) {
