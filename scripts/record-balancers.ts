@@ -62,6 +62,8 @@ export interface Scenario {
   /** The upstream's spec as YAML lines (below `app:`), for backend ports p[0..n). */
   upstream(ports: readonly number[], line: Line): string;
   backends: number;
+  /** Keep upstream connections alive (the version's default keepalive); the other scenarios turn it off. */
+  keepalive?: boolean;
   script(driver: Driver, line: Line): Promise<void>;
 }
 
@@ -219,6 +221,50 @@ function cookieVariants(name: string) {
   };
 }
 
+/**
+ * Keepalive connections: a backend that closes a reused connection when the
+ * request arrives costs no try (nginx gives the try of a cached connection
+ * back), while the same failure on a new connection does.
+ */
+async function keepaliveScript(d: Driver): Promise<void> {
+  const next = (extra: RequestOptions = {}) => d.send(extra);
+
+  // Leave idle connections to every backend, on both locations.
+  for (let i = 0; i < 20; i++) await next();
+  for (let i = 0; i < 12; i++) await next({ path: '/retry/' });
+
+  await d.fault(0, { kind: 'reset' });
+  for (let i = 0; i < 8; i++) await next();
+  for (let i = 0; i < 4; i++) await next({ path: '/retry/' });
+  await d.fault(0, { kind: 'none' });
+  await d.wait(recoveryMs);
+  for (let i = 0; i < 16; i++) await next();
+
+  // Every backend resets: each reused connection gives its try back until the peers are out.
+  for (let b = 0; b < 3; b++) await d.fault(b, { kind: 'reset' });
+  for (let i = 0; i < 6; i++) await next();
+  for (let b = 0; b < 3; b++) await d.fault(b, { kind: 'none' });
+  await d.wait(recoveryMs);
+  for (let i = 0; i < 20; i++) await next();
+
+  // A POST on a reused connection was sent, so it is not retried.
+  await d.fault(1, { kind: 'reset' });
+  for (let i = 0; i < 6; i++) await next({ method: 'POST' });
+  await d.fault(1, { kind: 'none' });
+  await d.wait(recoveryMs);
+
+  // A stopped backend closes its idle connections; the next attempts connect anew and are refused.
+  await d.fault(2, { kind: 'stopped' });
+  for (let i = 0; i < 8; i++) await next();
+  await d.fault(2, { kind: 'none' });
+  await d.wait(recoveryMs);
+
+  await d.fault(0, { kind: 'delay', ms: 300 });
+  for (let round = 0; round < 4; round++) await d.concurrent(Array.from({ length: 5 }, () => ({})));
+  await d.fault(0, { kind: 'none' });
+  for (let i = 0; i < 90; i++) await next(i % 3 === 0 ? { path: '/retry/' } : {});
+}
+
 const stickyServers = (ports: readonly number[]) =>
   `    servers:\n${ports
     .slice(0, 3)
@@ -276,6 +322,14 @@ export const scenarios: Scenario[] = [
     script: (d) => standardScript(d, () => ({}), { backup: false, concurrency: true }),
   },
   {
+    name: 'keepalive',
+    lines: ['1.30', '1.26', '1.22'],
+    backends: 4,
+    keepalive: true,
+    upstream: (ports) => servers(ports, false),
+    script: keepaliveScript,
+  },
+  {
     // Native sticky cookie on 1.30; on 1.22 the compiler emulates it with pinned blocks and maps.
     name: 'sticky_cookie',
     lines: ['1.30', '1.26', '1.22'],
@@ -325,7 +379,7 @@ function specText(scenario: Scenario, line: Line, ports: readonly number[], list
     'runtime: { worker_processes: 1 }',
     'upstreams:',
     '  app:',
-    '    keepalive: false',
+    ...(scenario.keepalive ? [] : ['    keepalive: false']),
     scenario.upstream(ports, line).trimEnd(),
     'servers:',
     '  - listen:',
@@ -486,7 +540,7 @@ function createDriver(backends: readonly Backend[], port: number, events: Record
       if (fault.kind === 'stopped') await backend.stop();
       else {
         if (!backend.running) await backend.start();
-        backend.fault = fault.kind === 'none' ? { kind: 'none' } : fault.kind === 'status' ? { kind: 'status', status: fault.status } : fault.kind === 'delay' ? { kind: 'delay', ms: fault.ms } : { kind: 'hang' };
+        backend.fault = fault;
       }
       events.push({ type: 'fault', atMs: Date.now(), backend: backend.id, fault });
     },
