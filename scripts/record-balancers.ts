@@ -138,6 +138,11 @@ async function standardScript(d: Driver, vary: (index: number) => RequestOptions
   if (options.concurrency) {
     await d.fault(0, { kind: 'delay', ms: 300 });
     for (let round = 0; round < 6; round++) await d.concurrent(Array.from({ length: 5 }, () => vary(index++)));
+
+    // b3 (max_conns=2) is slow too, so it fills up and is skipped until a request ends.
+    await d.fault(2, { kind: 'delay', ms: 500 });
+    for (let round = 0; round < 4; round++) await d.concurrent(Array.from({ length: 8 }, () => vary(index++)));
+    await d.fault(2, { kind: 'none' });
     await d.fault(0, { kind: 'none' });
   }
 
