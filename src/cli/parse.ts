@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+
+import { ExitCode, InputError } from '../problems.js';
+import { buildConfig } from '../lint/builder.js';
+import { parseConfigFile } from '../lint/parser.js';
+import { defineCommand } from './command.js';
+
+interface ParseArgs {
+  file: string;
+  json: boolean;
+  'include-comments': boolean;
+  'single-file': boolean;
+  indent: number;
+}
+
+export const parseCommand = defineCommand<ParseArgs>({
+  command: 'parse <file>',
+  describe: 'Parse an nginx configuration with its includes; print it back formatted, or as a crossplane-shaped JSON payload',
+  builder: (yargs) =>
+    yargs
+      .positional('file', { type: 'string', demandOption: true, describe: 'Main nginx configuration file' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the payload (status, errors, config[].parsed[]) as JSON' })
+      .option('include-comments', { type: 'boolean', default: false, describe: 'Keep comments as "#" entries in the payload' })
+      .option('single-file', { type: 'boolean', default: false, describe: 'Do not follow include directives' })
+      .option('indent', { type: 'number', default: 4, describe: 'Spaces per level when printing the configuration back' }),
+  run: async (args, io) => {
+    const { payload } = parseConfigFile(resolve(io.cwd, args.file), {
+      includeComments: args['include-comments'] || !args.json,
+      singleFile: args['single-file'],
+    });
+
+    if (args.json) {
+      io.out(`${JSON.stringify(payload, null, 2)}\n`);
+      return payload.status === 'ok' ? ExitCode.ok : ExitCode.invalidInput;
+    }
+
+    if (payload.errors.length > 0) {
+      const problems = payload.errors.map((error) => ({ code: error.code, severity: 'error' as const, message: error.error, file: error.file, line: error.line, column: error.column }));
+      throw new InputError(problems, `${payload.errors.length} parse error${payload.errors.length === 1 ? '' : 's'}`);
+    }
+    for (const config of payload.config) {
+      if (payload.config.length > 1) io.out(`# configuration file ${config.file}:\n`);
+      io.out(buildConfig(config.parsed, { indent: args.indent }));
+    }
+    return ExitCode.ok;
+  },
+});

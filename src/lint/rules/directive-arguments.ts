@@ -1,0 +1,19 @@
+import { defineRule } from '../rule.js';
+
+export const directiveArguments = defineRule({
+  id: 'directive-arguments',
+  category: 'syntax',
+  severity: 'error',
+  description: 'A directive with the wrong number of arguments, a flag that is not on or off, or a missing or extra block.',
+  messages: {
+    invalid: '{{message}}',
+  },
+  create(context) {
+    return {
+      '*': (node) => {
+        if (node.check?.kind !== 'invalid-arguments') return;
+        context.report({ node, messageId: 'invalid', data: { message: node.check.message } });
+      },
+    };
+  },
+});
