@@ -72,7 +72,8 @@ export function urlHost(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   const match = /^[a-z]+:\/\/([^/]*)/i.exec(url);
   if (!match) return undefined;
-  const hostPort = match[1] ?? '';
+  // These variables always start with "/", so the host ends where they begin.
+  const hostPort = (match[1] ?? '').split(/\$\{?(?:request_uri|uri|document_uri)\b/)[0] ?? '';
   if (hostPort.startsWith('[')) return hostPort.slice(0, hostPort.indexOf(']') + 1);
   const colon = hostPort.lastIndexOf(':');
   return colon === -1 ? hostPort : hostPort.slice(0, colon);

@@ -25,14 +25,19 @@ export const addHeaderRedefinition = defineRule({
 
         const inherited = nearestLevelWith(level.parent, 'add_header');
         if (!inherited) return;
+        // Headers that this level sets again itself are not lost.
+        const own = new Set(childrenNamed(level, 'add_header').map((header) => header.args[0]?.toLowerCase()));
+        const dropped = inherited.directives.filter((header) => !own.has(header.args[0]?.toLowerCase()));
+        if (dropped.length === 0) return;
+
         context.report({
           node,
           messageId: 'drops',
           data: {
             level: level.name,
             parent: inherited.level.name,
-            count: inherited.directives.length,
-            headers: inherited.directives.map((header) => header.args[0] ?? '').join(', '),
+            count: dropped.length,
+            headers: dropped.map((header) => header.args[0] ?? '').join(', '),
           },
           hint: inheritDirective ? 'Add "add_header_inherit merge;" to this block, or repeat the parent headers here.' : 'Repeat the parent headers in this block (nginx before 1.29.3 has no add_header_inherit).',
         });

@@ -29,15 +29,17 @@ export const proxyPassWithoutResolver = defineRule({
 });
 
 /**
- * True when every value a `map` or `set` can give the variable is the name of
- * an upstream block, which nginx finds without DNS.
+ * True when every value a `map`, `geo`, `split_clients` or `set` can give the
+ * variable is the name of an upstream block, which nginx finds without DNS.
  */
 function valuesAreUpstreams(variable: string, upstreams: ReadonlySet<string>, tree: LintTree): boolean {
   const definitions: string[] = [];
-  for (const map of tree.byName.get('map') ?? []) {
-    if (map.args[1] !== `$${variable}`) continue;
-    for (const entry of map.children ?? []) {
-      if (entry.name === 'hostnames' || entry.name === 'volatile') continue;
+  // The variable is the last argument of map, geo and split_clients.
+  const definers = [...(tree.byName.get('map') ?? []), ...(tree.byName.get('geo') ?? []), ...(tree.byName.get('split_clients') ?? [])];
+  for (const definer of definers) {
+    if (definer.args[definer.args.length - 1] !== `$${variable}`) continue;
+    for (const entry of definer.children ?? []) {
+      if (['hostnames', 'volatile', 'ranges', 'proxy', 'proxy_recursive', 'delete', 'include'].includes(entry.name)) continue;
       const value = entry.args[entry.args.length - 1];
       if (value !== undefined) definitions.push(value);
     }

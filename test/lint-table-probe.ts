@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { ContextName } from '../src/lint/directive-table.js';
+
+/**
+ * Wraps one directive line in the blocks that make up `context`, so that
+ * `nginx -t` sees it there. Returns undefined for contexts this probe cannot
+ * build (stream and mail need dynamic modules that may be absent).
+ */
+export function wrapInContext(context: ContextName, line: string): string | undefined {
+  const events = 'events {}\n';
+  switch (context) {
+    case 'main':
+      return `${line}\n${events}`;
+    case 'events':
+      return `events { ${line} }\n`;
+    case 'http':
+      return `${events}http { ${line} }\n`;
+    case 'server':
+      return `${events}http { server { listen 127.0.0.1:1; ${line} } }\n`;
+    case 'location':
+      return `${events}http { server { listen 127.0.0.1:1; location / { ${line} } } }\n`;
+    case 'lif':
+      return `${events}http { server { listen 127.0.0.1:1; location / { if ($uri) { ${line} } } } }\n`;
+    case 'sif':
+      return `${events}http { server { listen 127.0.0.1:1; if ($uri) { ${line} } } }\n`;
+    case 'lmt':
+      return `${events}http { server { listen 127.0.0.1:1; location / { limit_except GET { ${line} } } } }\n`;
+    case 'upstream':
+      return `${events}http { upstream u { ${line} server 127.0.0.1:1; } }\n`;
+    default:
+      return undefined;
+  }
+}
+
+/** Runs `nginx -t` on a configuration text in a fresh prefix and returns its first [emerg] message, or '' when it passed. */
+export function nginxFirstError(nginx: string, config: string): string {
+  const prefix = mkdtempSync(join(tmpdir(), 'h2sticky-probe-'));
+  try {
+    writeFileSync(join(prefix, 'nginx.conf'), config);
+    const result = spawnSync(nginx, ['-t', '-q', '-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', `pid ${join(prefix, 'nginx.pid')}; error_log stderr;`], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    const match = /\[emerg\] (?:\d+#\d+: )?(.*?) in .*?:\d+/.exec(result.stderr);
+    return result.status === 0 ? '' : (match?.[1] ?? result.stderr.trim());
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
+}
+
+/** Finds the nginx binary: $NGINX, then /usr/sbin/nginx, then nginx on PATH. Returns undefined when none runs. */
+export function findNginx(): { path: string; version: string } | undefined {
+  const candidates = [process.env.NGINX, '/usr/sbin/nginx', 'nginx'].filter((candidate): candidate is string => Boolean(candidate));
+  for (const path of candidates) {
+    const result = spawnSync(path, ['-v'], { encoding: 'utf8', timeout: 10_000 });
+    const match = /nginx\/(\d+\.\d+\.\d+)/.exec(result.stderr ?? '');
+    if (result.status === 0 && match?.[1]) return { path, version: match[1] };
+  }
+  return undefined;
+}
+
+/** True when CI asks for every real-component test to run, so a missing program is a failure, not a skip. */
+export const requireAll = process.env.H2STICKY_REQUIRE_ALL === '1';
