@@ -6,9 +6,9 @@ import { parseTarget } from '../src/lint/target.js';
 import { findNginx, nginxFirstError, requireAll, wrapInContext } from './lint-table-probe.js';
 
 /**
- * Compares the directive table with the nginx binary on this machine: every
+ * Compares the directive table with the nginx binary on this machine. Every
  * directive the table gives that version must be known to nginx in each of
- * its contexts and take exactly the argument counts the table says, and every
+ * its contexts and take exactly the argument counts in the table. Every
  * directive the table withholds from that version must be unknown to it.
  * Directives of dynamic modules are left out, because Debian ships those
  * modules in separate packages.

@@ -7,7 +7,7 @@ import type { ContextName } from '../src/lint/directive-table.js';
 
 /**
  * Wraps one directive line in the blocks that make up `context`, so that
- * `nginx -t` sees it there. Returns undefined for contexts this probe cannot
+ * `nginx -t` reads it in that context. Returns undefined for contexts this probe cannot
  * build (stream and mail need dynamic modules that may be absent).
  */
 export function wrapInContext(context: ContextName, line: string): string | undefined {
@@ -45,7 +45,7 @@ export function nginxFirstError(nginx: string, config: string): string {
       encoding: 'utf8',
       timeout: 10_000,
     });
-    const match = /\[emerg\] (?:\d+#\d+: )?(.*?) in .*?:\d+/.exec(result.stderr);
+    const match = /\[emerg\] (?:\d+#\d+: )?(.*) in \S+:\d+/.exec(result.stderr);
     return result.status === 0 ? '' : (match?.[1] ?? result.stderr.trim());
   } finally {
     rmSync(prefix, { recursive: true, force: true });
@@ -63,5 +63,5 @@ export function findNginx(): { path: string; version: string } | undefined {
   return undefined;
 }
 
-/** True when CI asks for every real-component test to run, so a missing program is a failure, not a skip. */
+/** True when H2STICKY_REQUIRE_ALL=1 (set by CI): a missing program then fails the test instead of skipping it. */
 export const requireAll = process.env.H2STICKY_REQUIRE_ALL === '1';

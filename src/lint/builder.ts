@@ -71,7 +71,14 @@ function isSafeBareWord(value: string): boolean {
 
   for (let index = 0; index < value.length; index++) {
     const code = value.charCodeAt(index);
-    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 59 || code === 92) return false;
+    if (code === 92) {
+      // A backslash protects the next character, and reads back as written unless that character is unescaped.
+      const next = value[index + 1];
+      if (next === undefined || '"\'\\trn'.includes(next)) return false;
+      index++;
+      continue;
+    }
+    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 59) return false;
     if (code === 123 && value.charCodeAt(index - 1) !== 36) return false;
   }
   return true;

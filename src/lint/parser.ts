@@ -59,6 +59,8 @@ class ConfigParser {
   private readonly indexByPath = new Map<string, number>();
   private readonly activePaths: string[] = [];
   private readonly readFile: (path: string) => string;
+  /** Line of each block's closing brace, so comments before it stay inside the block. */
+  private readonly blockEndLines = new WeakMap<Directive, number>();
 
   constructor(
     private readonly options: ParseOptions,
@@ -148,6 +150,7 @@ class ConfigParser {
         if (depth + 1 > maxBlockDepth) this.stop(entry, 'nesting-too-deep', `blocks nested deeper than ${maxBlockDepth} levels`, lexer);
         directive.block = [];
         this.parseBlock(lexer, entry, depth + 1, directive.block);
+        this.blockEndLines.set(directive, lexer.line);
         break;
       }
       if (kind === TokenKind.blockEnd) this.stop(entry, 'unexpected-brace', 'unexpected "}"', lexer);
@@ -192,7 +195,7 @@ class ConfigParser {
   private withComments(entry: ConfigFile, path: string): Directive[] {
     const comments = this.comments.filter((comment) => comment.file === path);
     if (comments.length === 0) return entry.parsed;
-    return mergeComments(entry.parsed, comments);
+    return mergeComments(entry.parsed, comments, this.blockEndLines);
   }
 
   private stop(entry: ConfigFile, code: string, message: string, lexer: Lexer): never {
@@ -234,7 +237,7 @@ function stripIfParentheses(directive: Directive): void {
 }
 
 /** Inserts comments as `#` directives at their place in the tree, by line. */
-function mergeComments(parsed: Directive[], comments: Comment[]): Directive[] {
+function mergeComments(parsed: Directive[], comments: Comment[], blockEndLines: WeakMap<Directive, number>): Directive[] {
   const pending = [...comments];
 
   function merge(list: Directive[], endLine: number): Directive[] {
@@ -242,10 +245,7 @@ function mergeComments(parsed: Directive[], comments: Comment[]): Directive[] {
     for (const directive of list) {
       while (pending.length > 0 && (pending[0]?.line ?? Infinity) < directive.line) result.push(toDirective(pending.shift()));
       result.push(directive);
-      if (directive.block) {
-        const blockEnd = lastLine(directive);
-        directive.block = merge(directive.block, blockEnd);
-      }
+      if (directive.block) directive.block = merge(directive.block, blockEndLines.get(directive) ?? directive.line);
       while (pending.length > 0 && pending[0]?.trailing && pending[0].line === directive.line) result.push(toDirective(pending.shift()));
     }
     while (pending.length > 0 && (pending[0]?.line ?? Infinity) <= endLine) result.push(toDirective(pending.shift()));
@@ -255,12 +255,6 @@ function mergeComments(parsed: Directive[], comments: Comment[]): Directive[] {
   return merge(parsed, Infinity);
 }
 
-function lastLine(directive: Directive): number {
-  const block = directive.block;
-  if (!block || block.length === 0) return directive.line;
-  const last = block[block.length - 1];
-  return last ? Math.max(lastLine(last), directive.line) : directive.line;
-}
 
 function toDirective(comment: Comment | undefined): Directive {
   const value = comment ?? { line: 0, column: 0, text: '' };
