@@ -42,7 +42,7 @@ export const lintCommand = defineCommand<LintArgs>({
       throw new InputError([{ code: 'missing-file', severity: 'error', message: 'no configuration file given', hint: 'Run "h2sticky lint /etc/nginx/nginx.conf".' }], 'nothing to lint');
     }
 
-    const { config } = loadLintConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+    const { config } = await loadLintConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
     const target = parseTarget(args['nginx-version'] ?? config.nginxVersion, args.edition ?? config.edition, args['nginx-version'] ? '--nginx-version' : 'nginxVersion');
     const failOn = args['fail-on'] ?? config.failOn ?? 'warning';
     const options = config.rules ? { target, rules: config.rules } : { target };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 
 import { InputError, type Problem, type Severity } from '../problems.js';
 import type { RuleSetting } from './linter.js';
@@ -35,13 +35,21 @@ const schema = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true }).compile<LintConfig>(schema);
+/** Loads ajv and compiles the schema on first use, so that linting without a config file does not pay for either. */
+let validator: ValidateFunction<LintConfig> | undefined;
+async function configValidator(): Promise<ValidateFunction<LintConfig>> {
+  if (!validator) {
+    const { Ajv } = await import('ajv');
+    validator = new Ajv({ allErrors: true }).compile<LintConfig>(schema);
+  }
+  return validator;
+}
 
 /**
  * Reads the lint config file: the one named, or `.h2sticky-lint.json` in
  * `cwd` when it exists. Returns an empty config when there is none.
  */
-export function loadLintConfig(path: string | undefined, cwd: string): { config: LintConfig; file: string | undefined } {
+export async function loadLintConfig(path: string | undefined, cwd: string): Promise<{ config: LintConfig; file: string | undefined }> {
   const file = path ?? join(cwd, defaultConfigFileName);
   if (path === undefined && !existsSync(file)) return { config: {}, file: undefined };
 
@@ -59,6 +67,7 @@ export function loadLintConfig(path: string | undefined, cwd: string): { config:
     throw configError(file, `the lint config file is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax. The file must contain one JSON object.');
   }
 
+  const validate = await configValidator();
   if (!validate(data)) {
     const problems: Problem[] = (validate.errors ?? []).map((error) => ({
       code: 'invalid-lint-config',

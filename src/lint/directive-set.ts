@@ -80,6 +80,52 @@ export function checkDirective(
   hasBlock: boolean,
   target: Target,
 ): DirectiveCheck {
+  // The result depends on the values only for flags, so it is computed once per shape and target.
+  const check = cachedShapeCheck(name, context, args.length, hasBlock, target);
+  if (check.kind !== 'ok' || !check.variant?.flag) return check;
+
+  const value = (args[0] ?? '').toLowerCase();
+  if (value === 'on' || value === 'off') return check;
+  return { kind: 'invalid-arguments', message: `invalid value "${args[0] ?? ''}" in "${name}" directive, it must be "on" or "off"` };
+}
+
+/** Argument counts above this are checked without the cache. */
+const maxCachedArgCount = 15;
+
+/** Checks by target, then directive name, then context; each list is indexed by argument count and block. */
+const checkCaches = new Map<string, Map<string, Map<ContextName, (DirectiveCheck | undefined)[]>>>();
+let lastTarget: Target | undefined;
+let lastCache: Map<string, Map<ContextName, (DirectiveCheck | undefined)[]>> | undefined;
+
+function cachedShapeCheck(name: string, context: ContextName, argCount: number, hasBlock: boolean, target: Target): DirectiveCheck {
+  if (argCount > maxCachedArgCount) return checkShape(name, context, argCount, hasBlock, target);
+
+  if (target !== lastTarget || !lastCache) {
+    const key = `${target.edition} ${target.version}`;
+    lastCache = checkCaches.get(key) ?? new Map();
+    checkCaches.set(key, lastCache);
+    lastTarget = target;
+  }
+  let byContext = lastCache.get(name);
+  if (!byContext) {
+    byContext = new Map();
+    lastCache.set(name, byContext);
+  }
+  let byShape = byContext.get(context);
+  if (!byShape) {
+    byShape = [];
+    byContext.set(context, byShape);
+  }
+  const slot = argCount * 2 + (hasBlock ? 1 : 0);
+  let check = byShape[slot];
+  if (check === undefined) {
+    check = checkShape(name, context, argCount, hasBlock, target);
+    byShape[slot] = check;
+  }
+  return check;
+}
+
+function checkShape(name: string, context: ContextName, argCount: number, hasBlock: boolean, target: Target): DirectiveCheck {
   const variants = variantsByName.get(name);
   if (!variants) return isThirdPartyDirective(name) ? { kind: 'ok', variant: undefined } : { kind: 'unknown', reason: undefined };
 
@@ -98,15 +144,8 @@ export function checkDirective(
   if (variant.block && !hasBlock) return { kind: 'invalid-arguments', message: `directive "${name}" has no opening "{"` };
   if (!variant.block && hasBlock) return { kind: 'invalid-arguments', message: `directive "${name}" is not terminated by ";"` };
 
-  const counted = allowedHere.find((candidate) => args.length >= candidate.minArgs && args.length <= candidate.maxArgs);
+  const counted = allowedHere.find((candidate) => argCount >= candidate.minArgs && argCount <= candidate.maxArgs);
   if (!counted) return { kind: 'invalid-arguments', message: `invalid number of arguments in "${name}" directive` };
-
-  if (counted.flag) {
-    const value = (args[0] ?? '').toLowerCase();
-    if (value !== 'on' && value !== 'off') {
-      return { kind: 'invalid-arguments', message: `invalid value "${args[0] ?? ''}" in "${name}" directive, it must be "on" or "off"` };
-    }
-  }
   return { kind: 'ok', variant: counted };
 }
 

@@ -85,7 +85,8 @@ export function lintParsed(parsed: ParseResult, options: LintOptions): LintResul
 
   const everyDirective = handlers.get('*') ?? [];
   for (const node of tree.nodes) {
-    for (const handler of handlers.get(node.name) ?? []) handler(node);
+    const named = handlers.get(node.name);
+    if (named) for (const handler of named) handler(node);
     for (const handler of everyDirective) handler(node);
   }
   for (const handler of endHandlers) handler();

@@ -67,9 +67,19 @@ export function proxyPassesTo(tree: LintTree, upstream: string): LintNode[] {
   return (tree.byName.get('proxy_pass') ?? []).filter((node) => node.context !== 'stream-server' && urlHost(node.args[0]) === upstream);
 }
 
+const urlHosts = new Map<string, string | undefined>();
+
 /** Returns the host part of a `scheme://host[:port]/path` URL as written, variables included. */
 export function urlHost(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
+  // Several rules look at every proxy_pass, and large configurations repeat the same URLs.
+  if (urlHosts.has(url)) return urlHosts.get(url);
+  const host = parseUrlHost(url);
+  if (urlHosts.size < 100_000) urlHosts.set(url, host);
+  return host;
+}
+
+function parseUrlHost(url: string): string | undefined {
   const match = /^[a-z]+:\/\/([^/]*)/i.exec(url);
   if (!match) return undefined;
   // These variables always start with "/", so the host ends where they begin.

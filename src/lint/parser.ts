@@ -129,7 +129,8 @@ class ConfigParser {
   }
 
   private parseDirective(lexer: Lexer, entry: ConfigFile, depth: number): Directive {
-    const directive: Directive = { directive: lexer.value, line: lexer.line, column: lexer.column, args: [] };
+    // Every field is set up front so that all directive objects share one shape, which keeps V8's property access fast.
+    const directive: Directive = { directive: lexer.value, line: lexer.line, column: lexer.column, args: [], quoted: undefined, includes: undefined, block: undefined };
     let quoted: boolean[] | undefined = lexer.quoted ? [] : undefined;
 
     for (;;) {

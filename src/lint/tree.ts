@@ -30,6 +30,8 @@ export interface LintTree {
   /** Every node in document order, nested ones after their parent. */
   nodes: LintNode[];
   byName: Map<string, LintNode[]>;
+  /** The nodes whose directive-table check failed, in document order. */
+  failedChecks: LintNode[];
 }
 
 /** Included files are expanded at most this deep; the parser already rejects cycles. */
@@ -39,6 +41,7 @@ const maxIncludeDepth = 64;
 export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
   const nodes: LintNode[] = [];
   const byName = new Map<string, LintNode[]>();
+  const failedChecks: LintNode[] = [];
   const main = payload.config[0];
 
   function convert(list: readonly Directive[], file: string, parent: LintNode | undefined, context: ContextName | undefined, depth: number, out: LintNode[]): void {
@@ -65,7 +68,10 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
         context,
         check: undefined,
       };
-      if (context !== undefined) node.check = checkDirective(node.name, context, node.args, directive.block !== undefined, target);
+      if (context !== undefined) {
+        node.check = checkDirective(node.name, context, node.args, directive.block !== undefined, target);
+        if (node.check.kind !== 'ok') failedChecks.push(node);
+      }
       out.push(node);
       nodes.push(node);
       const named = byName.get(node.name);
@@ -83,12 +89,30 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
 
   const roots: LintNode[] = [];
   if (main) convert(main.parsed, main.file, undefined, 'main', 0, roots);
-  return { roots, nodes, byName };
+  return { roots, nodes, byName, failedChecks };
 }
 
-/** Returns the directives named `name` directly inside `node`'s block. */
-export function childrenNamed(node: LintNode | undefined, name: string): LintNode[] {
-  return node?.children?.filter((child) => child.name === name) ?? [];
+const emptyList: readonly LintNode[] = Object.freeze([]);
+const childIndexes = new WeakMap<LintNode, Map<string, LintNode[]>>();
+
+/**
+ * Returns the directives named `name` directly inside `node`'s block. Rules
+ * ask this for every directive they visit, so each block's children are
+ * indexed by name once, and the returned list is shared: do not change it.
+ */
+export function childrenNamed(node: LintNode | undefined, name: string): readonly LintNode[] {
+  if (!node?.children) return emptyList;
+  let index = childIndexes.get(node);
+  if (!index) {
+    index = new Map();
+    for (const child of node.children) {
+      const list = index.get(child.name);
+      if (list) list.push(child);
+      else index.set(child.name, [child]);
+    }
+    childIndexes.set(node, index);
+  }
+  return index.get(name) ?? emptyList;
 }
 
 /** Finds the nearest enclosing directive named `name`. */
@@ -107,7 +131,7 @@ export function siblings(node: LintNode, tree: LintTree): LintNode[] {
  * inherits array-type directives whole: the nearest level that sets the
  * directive at least once wins, and the levels above it are not merged in.
  */
-export function effectiveDirectives(node: LintNode, name: string, tree: LintTree): LintNode[] {
+export function effectiveDirectives(node: LintNode, name: string, tree: LintTree): readonly LintNode[] {
   let level: LintNode | undefined = node;
   while (level) {
     const found = childrenNamed(level, name);
@@ -133,7 +157,7 @@ export function upstreamNameOfUrl(url: string | undefined): string | undefined {
 }
 
 /** Finds the nearest block, from `start` outward, that sets `name` itself, and returns it with those directives. */
-export function nearestLevelWith(start: LintNode | undefined, name: string): { level: LintNode; directives: LintNode[] } | undefined {
+export function nearestLevelWith(start: LintNode | undefined, name: string): { level: LintNode; directives: readonly LintNode[] } | undefined {
   for (let level = start; level; level = level.parent) {
     const directives = childrenNamed(level, name);
     if (directives.length > 0) return { level, directives };

@@ -9,10 +9,13 @@ export const directiveArguments = defineRule({
     invalid: '{{message}}',
   },
   create(context) {
+    // The tree lists the nodes whose table check failed, so this rule does not visit every directive.
     return {
-      '*': (node) => {
-        if (node.check?.kind !== 'invalid-arguments') return;
-        context.report({ node, messageId: 'invalid', data: { message: node.check.message } });
+      end: () => {
+        for (const node of context.tree.failedChecks) {
+          if (node.check?.kind !== 'invalid-arguments') continue;
+          context.report({ node, messageId: 'invalid', data: { message: node.check.message } });
+        }
       },
     };
   },

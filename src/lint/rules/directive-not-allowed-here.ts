@@ -9,11 +9,14 @@ export const directiveNotAllowedHere = defineRule({
     notAllowed: '"{{name}}" directive is not allowed here',
   },
   create(context) {
+    // The tree lists the nodes whose table check failed, so this rule does not visit every directive.
     return {
-      '*': (node) => {
-        if (node.check?.kind !== 'not-allowed-here') return;
-        const where = node.parent ? `inside "${node.parent.name}"` : 'at the top level';
-        context.report({ node, messageId: 'notAllowed', data: { name: node.name }, hint: `Move it out of this block; nginx rejects it ${where}.` });
+      end: () => {
+        for (const node of context.tree.failedChecks) {
+          if (node.check?.kind !== 'not-allowed-here') continue;
+          const where = node.parent ? `inside "${node.parent.name}"` : 'at the top level';
+          context.report({ node, messageId: 'notAllowed', data: { name: node.name }, hint: `Move it out of this block; nginx rejects it ${where}.` });
+        }
       },
     };
   },
