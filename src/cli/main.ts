@@ -1,9 +1,14 @@
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
+
+import type yargsFactory from 'yargs';
 
 import { EnvironmentError, ExitCode, InputError, formatProblem, type ExitCodeValue } from '../problems.js';
 import { toolVersion } from '../version.js';
 import { commands } from './commands.js';
 import type { CliIO } from './command.js';
+
+// The CommonJS build of yargs wraps help text at word boundaries; its ES module build breaks words apart.
+const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof yargsFactory;
 
 const processIO: CliIO = {
   out: (text) => process.stdout.write(text),

@@ -1,0 +1,112 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+import { compileSpecFile } from '../compile.js';
+import { checkPlan, type CheckResult } from '../nginx/check.js';
+import { layouts, type Layout } from '../nginx/render.js';
+import { formatNginxSource, type NginxSource } from '../nginx/runner/source.js';
+import { ExitCode } from '../problems.js';
+import type { CliIO } from './command.js';
+import { describeTarget } from '../spec/target.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { defineCommand } from './command.js';
+import { countSummary, printProblems } from './report.js';
+import { targetOptions, targetOverride } from './shared-options.js';
+
+/** File names used when --output names a directory. */
+const defaultFileNames: Record<Layout, string> = { full: 'nginx.conf', http: 'h2sticky.conf' };
+
+export const buildCommand = defineCommand({
+  command: 'build <spec>',
+  describe: 'Compile a spec into nginx configuration',
+  builder: (yargs) =>
+    targetOptions(
+      yargs
+        .positional('spec', { type: 'string', demandOption: true, describe: 'spec file (YAML or JSON)' })
+        .option('output', {
+          alias: 'o',
+          type: 'string',
+          describe: `file to write, or a directory to write ${defaultFileNames.full} (layout full) or ${defaultFileNames.http} (layout http) in; the file is replaced atomically. Default: standard output`,
+        })
+        .option('layout', {
+          choices: layouts,
+          default: 'full' as Layout,
+          describe: 'full: a complete nginx.conf with main, events and http; http: the contents of an http block, to include from your nginx.conf',
+        })
+        .option('check', {
+          type: 'boolean',
+          default: false,
+          describe: 'run real "nginx -t" on the output before writing it; nothing is written when nginx rejects it (exit 1). Certificates missing on this machine are replaced by a placeholder for the check',
+        })
+        .option('nginx-bin', {
+          type: 'string',
+          describe: 'nginx binary for --check (default: nginx found on PATH or in /usr/sbin)',
+        })
+        .option('nginx-image', {
+          type: 'string',
+          describe: 'Docker image for --check instead of a local binary, such as h2sticky/nginx:1.30.6 (built by scripts/nginx-images.sh) or nginx:1.30',
+        })
+        .conflicts('nginx-bin', 'nginx-image'),
+    )
+      .example('$0 build shop.yaml -o /etc/nginx/nginx.conf', 'write a complete nginx.conf')
+      .example('$0 build shop.yaml --layout http -o conf.d/', 'write conf.d/h2sticky.conf for "include conf.d/*.conf;"')
+      .example('$0 build shop.yaml --nginx-version 1.22.1', 'print the config for Debian 12 nginx (emulated sticky)')
+      .example('$0 build shop.yaml -o nginx.conf --check', 'write nginx.conf only if the local nginx accepts it')
+      .example('$0 build shop.yaml --nginx-version 1.30.6 --check --nginx-image h2sticky/nginx:1.30.6', 'check with nginx 1.30.6 in Docker'),
+  run: async (args, io) => {
+    const result = await compileSpecFile(args.spec, { target: targetOverride(args), layout: args.layout });
+    printProblems(io, result.problems);
+    if (!result.config || !result.plan) {
+      io.err(`h2sticky: ${args.spec} is invalid (${countSummary(result.problems)}); nothing was written\n`);
+      return ExitCode.invalidInput;
+    }
+    for (const note of result.plan.notes) io.err(`note: ${note.message}\n`);
+
+    const path = args.output === undefined ? undefined : await outputPath(resolve(io.cwd, args.output), args.output.endsWith('/'), args.layout);
+    if (args.check) {
+      const source: NginxSource =
+        args['nginx-image'] !== undefined ? { kind: 'docker', image: args['nginx-image'] } : { kind: 'local', bin: args['nginx-bin'] ?? 'nginx' };
+      const check = await checkPlan(result.plan, { source, layout: args.layout, fileName: path ?? 'generated.conf' });
+      reportCheck(io, check, result.config, source, path ?? 'generated.conf');
+      if (!check.ok) {
+        io.err('h2sticky: nginx rejected the generated configuration; nothing was written\n');
+        return ExitCode.findings;
+      }
+    }
+
+    if (path === undefined) {
+      io.out(result.config);
+      return ExitCode.ok;
+    }
+
+    await writeFileAtomic(path, result.config);
+    io.err(`wrote ${path} for ${describeTarget(result.plan.target)}\n`);
+    return ExitCode.ok;
+  },
+});
+
+/** Prints nginx's verdict with each message followed by the generated line it points at. */
+function reportCheck(io: CliIO, check: CheckResult, config: string, source: NginxSource, fileName: string): void {
+  for (const notice of check.notices) io.err(`note: ${notice}\n`);
+  const lines = config.split('\n');
+  for (const message of check.messages) {
+    if (message.level === 'notice' || message.level === 'info' || message.level === 'debug') continue;
+    const location = message.file !== undefined ? `${message.file}:${message.line ?? ''}: ` : '';
+    io.err(`${location}nginx: [${message.level}] ${message.text}\n`);
+    if (message.file === fileName && message.line !== undefined && lines[message.line - 1] !== undefined) {
+      io.err(`  ${String(message.line).padStart(5)} | ${lines[message.line - 1]}\n`);
+    }
+  }
+  const verdict = check.ok ? 'accepted' : 'rejected';
+  io.err(`nginx ${check.version} (${formatNginxSource(source)}) ${verdict} the configuration\n`);
+}
+
+async function outputPath(path: string, namesDirectory: boolean, layout: Layout): Promise<string> {
+  if (namesDirectory) return join(path, defaultFileNames[layout]);
+  try {
+    if ((await stat(path)).isDirectory()) return join(path, defaultFileNames[layout]);
+  } catch {
+    // A path that does not exist yet is a file to create.
+  }
+  return path;
+}

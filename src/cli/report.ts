@@ -1,0 +1,17 @@
+import { formatProblem, type Problem } from '../problems.js';
+import type { CliIO } from './command.js';
+
+/** Prints problems to standard error: errors before warnings, each group in file order. */
+export function printProblems(io: CliIO, problems: readonly Problem[]): void {
+  const byPosition = (a: Problem, b: Problem) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+  const errors = problems.filter((problem) => problem.severity === 'error').sort(byPosition);
+  const others = problems.filter((problem) => problem.severity !== 'error').sort(byPosition);
+  for (const problem of [...errors, ...others]) io.err(`${formatProblem(problem)}\n`);
+}
+
+export function countSummary(problems: readonly Problem[]): string {
+  const errors = problems.filter((problem) => problem.severity === 'error').length;
+  const warnings = problems.length - errors;
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}

@@ -1,0 +1,78 @@
+import { buildPlan } from './plan/build.js';
+import type { Plan } from './plan/types.js';
+import { renderConfig, type Layout } from './nginx/render.js';
+import { hasErrors, type Problem } from './problems.js';
+import { checkSemantics, trustFromSchemaProblems } from './spec/check.js';
+import { loadSpecFile, loadSpecText, type LoadedSpec, type LoadResult } from './spec/load.js';
+import { normalizeSpec } from './spec/normalize.js';
+import { checkAgainstSchema } from './spec/schema-check.js';
+import { resolveTarget, type Target, type TargetOverride } from './spec/target.js';
+import type { SpecDocument } from './spec/types.js';
+
+export interface ValidationResult {
+  spec?: LoadedSpec;
+  target?: Target;
+  /** Errors and warnings, every one found, in document order within each stage. */
+  problems: Problem[];
+}
+
+/** Runs every check on a loaded spec: schema, target resolution and the checks between parts of the spec. */
+export function validateLoadedSpec(loaded: LoadResult, override: TargetOverride = {}): ValidationResult {
+  const spec = loaded.spec;
+  if (!spec) return { problems: loaded.problems };
+
+  const problems = checkAgainstSchema(spec);
+  const trust = trustFromSchemaProblems(problems);
+  const document = spec.data as SpecDocument;
+  const specTarget = trust.trusted('/target') && typeof document === 'object' ? document.target : undefined;
+  const resolved = resolveTarget(specTarget, override);
+
+  let target: Target | undefined;
+  if ('target' in resolved) {
+    target = resolved.target;
+  } else {
+    const pointer = resolved.fromOverride ? undefined : '/target/nginx';
+    const position = pointer === undefined ? undefined : spec.locate(pointer);
+    problems.push({
+      code: 'spec.target',
+      severity: 'error',
+      message: resolved.error,
+      hint: resolved.hint,
+      ...(resolved.fromOverride ? { file: '--nginx-version' } : { file: spec.file, line: position!.line, column: position!.column, pointer }),
+    });
+  }
+
+  problems.push(...checkSemantics(spec, target, trust));
+  return { spec, ...(target ? { target } : {}), problems };
+}
+
+export interface CompileOptions {
+  target?: TargetOverride;
+  layout?: Layout;
+}
+
+export interface CompileResult {
+  plan?: Plan;
+  /** The nginx configuration; present only when there are no errors. */
+  config?: string;
+  problems: Problem[];
+}
+
+/** Compiles spec text to a Plan and nginx configuration. Nothing is returned but problems when the spec has errors. */
+export function compileSpecText(text: string, file: string, options: CompileOptions = {}): CompileResult {
+  return compileLoaded(loadSpecText(text, file), options);
+}
+
+export async function compileSpecFile(path: string, options: CompileOptions = {}): Promise<CompileResult> {
+  return compileLoaded(await loadSpecFile(path), options);
+}
+
+function compileLoaded(loaded: LoadResult, options: CompileOptions): CompileResult {
+  const validation = validateLoadedSpec(loaded, options.target);
+  if (hasErrors(validation.problems) || !validation.spec || !validation.target) return { problems: validation.problems };
+
+  const normalized = normalizeSpec(validation.spec.data as SpecDocument, validation.target);
+  const plan = buildPlan(normalized, { file: validation.spec.file, digest: validation.spec.digest });
+  const config = renderConfig(plan, options.layout ?? 'full');
+  return { plan, config, problems: validation.problems };
+}

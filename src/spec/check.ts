@@ -1,0 +1,550 @@
+import { features, type FeatureName } from '../nginx/features.js';
+import { parseServerAddress, peerName, stickyId } from '../plan/peer-name.js';
+import type { Problem, Severity } from '../problems.js';
+import { parseDuration } from './duration.js';
+import { toPointer, type LoadedSpec } from './load.js';
+import { describeTarget, type Target } from './target.js';
+import { upstreamVariableStem } from './names.js';
+import type { SpecDocument, SpecListener, SpecUpstream } from './types.js';
+
+/**
+ * Tells which parts of the document passed schema validation, so that the
+ * checks below can run on a document with schema errors and still report
+ * every problem at once.
+ */
+export interface Trust {
+  /** True when nothing at or below the pointer failed schema validation. */
+  trusted(pointer: string): boolean;
+}
+
+export function trustFromSchemaProblems(problems: readonly Problem[]): Trust {
+  const bad = problems.map((problem) => problem.pointer ?? '');
+  return {
+    trusted: (pointer) => !bad.some((entry) => entry === pointer || entry.startsWith(`${pointer}/`) || (entry === '' && pointer === '')),
+  };
+}
+
+interface Context {
+  spec: LoadedSpec;
+  data: SpecDocument;
+  target: Target | undefined;
+  trust: Trust;
+  problems: Problem[];
+}
+
+/**
+ * Checks what the schema cannot express: references between parts of the
+ * spec, duplicates, combinations nginx rejects or silently mishandles, and
+ * features the target nginx lacks.
+ */
+export function checkSemantics(spec: LoadedSpec, target: Target | undefined, trust: Trust): Problem[] {
+  const data = spec.data as SpecDocument;
+  const context: Context = { spec, data, target, trust, problems: [] };
+  if (typeof data !== 'object' || data === null) return [];
+
+  checkUpstreamNames(context);
+  for (const name of upstreamNames(context)) checkUpstream(context, name);
+  checkServers(context);
+  checkUnusedUpstreams(context);
+  return context.problems;
+}
+
+function report(
+  context: Context,
+  code: string,
+  pointer: string,
+  message: string,
+  hint: string,
+  severity: Severity = 'error',
+  part: 'value' | 'key' = 'value',
+): void {
+  const position = context.spec.locate(pointer, part);
+  context.problems.push({
+    code,
+    severity,
+    message,
+    hint,
+    file: context.spec.file,
+    line: position.line,
+    column: position.column,
+    pointer,
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function upstreamNames(context: Context): string[] {
+  return isObject(context.data.upstreams) ? Object.keys(context.data.upstreams) : [];
+}
+
+/** Reports a feature the target lacks, naming the first version that has it. */
+function requireFeature(context: Context, feature: FeatureName, pointer: string, what: string): void {
+  const target = context.target;
+  if (!target || target.features[feature]) return;
+  const definition = features[feature];
+  const plus = definition.plus === 'always' ? ' or NGINX Plus (--edition plus)' : '';
+  report(
+    context,
+    'spec.feature-unavailable',
+    pointer,
+    `${what} needs ${definition.description}, which ${describeTarget(target)} lacks; open-source nginx has it from ${definition.since}`,
+    `target nginx ${definition.since} or later${plus} with --nginx-version or target.nginx, or remove ${what}`,
+  );
+}
+
+function checkUpstreamNames(context: Context): void {
+  const stems = new Map<string, string>();
+  for (const name of upstreamNames(context)) {
+    const stem = upstreamVariableStem(name);
+    const other = stems.get(stem);
+    if (other !== undefined) {
+      report(
+        context,
+        'spec.upstream-name-clash',
+        toPointer(['upstreams', name]),
+        `upstream names "${other}" and "${name}" differ only in "-" and "_", so the nginx variables generated for them would clash`,
+        'rename one of the upstreams',
+        'error',
+        'key',
+      );
+    }
+    stems.set(stem, name);
+  }
+}
+
+/** The balancing method an upstream ends up with, after affinity modes that imply one. */
+function effectiveMethod(upstream: SpecUpstream): string {
+  if (upstream.affinity?.mode === 'client_ip') return 'ip_hash';
+  if (upstream.affinity?.mode === 'hash') return 'hash';
+  const balance = upstream.balance;
+  if (balance === undefined) return 'round_robin';
+  return typeof balance === 'string' ? balance : balance.method;
+}
+
+function checkUpstream(context: Context, name: string): void {
+  const base = ['upstreams', name];
+  const pointer = toPointer(base);
+  const upstream = context.data.upstreams[name];
+  if (!isObject(upstream)) return;
+  const { trusted } = context.trust;
+  const balanceTrusted = trusted(`${pointer}/balance`) && trusted(`${pointer}/affinity`);
+  const affinity = trusted(`${pointer}/affinity`) ? upstream.affinity : undefined;
+
+  // Affinity modes that choose the balancing method themselves.
+  if (balanceTrusted && upstream.balance !== undefined && (affinity?.mode === 'client_ip' || affinity?.mode === 'hash')) {
+    const implied = affinity.mode === 'client_ip' ? 'ip_hash' : 'hash ... consistent';
+    report(
+      context,
+      'spec.balance-conflict',
+      `${pointer}/balance`,
+      `affinity mode "${affinity.mode}" balances with ${implied}, so "balance" cannot choose another method`,
+      'remove "balance", or use affinity mode cookie, route or learn with this balancing method',
+    );
+  }
+
+  const method = balanceTrusted ? effectiveMethod(upstream) : undefined;
+  const servers = Array.isArray(upstream.servers) ? upstream.servers : [];
+  const sticky = affinity?.mode === 'cookie' || affinity?.mode === 'route' || affinity?.mode === 'learn';
+  const native = context.target ? context.target.features.sticky : true;
+
+  if (affinity?.mode === 'route') requireFeature(context, 'sticky', `${pointer}/affinity/mode`, 'affinity mode "route"');
+  if (affinity?.mode === 'learn') requireFeature(context, 'sticky', `${pointer}/affinity/mode`, 'affinity mode "learn"');
+
+  if (affinity?.mode === 'learn' && affinity.zone_size !== undefined && sizeBytes(affinity.zone_size) < 32 * 1024) {
+    report(
+      context,
+      'spec.zone-too-small',
+      `${pointer}/affinity/zone_size`,
+      `the session zone of ${affinity.zone_size} is smaller than nginx's minimum of 8 memory pages (32k)`,
+      'use at least 32k; each megabyte holds about 4000 sessions',
+    );
+  }
+  if (trusted(`${pointer}/zone`) && upstream.zone !== undefined && sizeBytes(upstream.zone) < 32 * 1024) {
+    report(
+      context,
+      'spec.zone-too-small',
+      `${pointer}/zone`,
+      `the zone of ${upstream.zone} is smaller than nginx's minimum of 8 memory pages (32k)`,
+      'use at least 32k, such as 64k',
+    );
+  }
+
+  if (trusted(`${pointer}/protocol`) && upstream.protocol === 'http2') {
+    requireFeature(context, 'proxyHttp2', `${pointer}/protocol`, 'protocol "http2"');
+  }
+
+  const emulated = affinity?.mode === 'cookie' && !native;
+  if (emulated && trusted(`${pointer}/affinity/name`) && !/^[A-Za-z0-9_]+$/.test(affinity.name)) {
+    report(
+      context,
+      'spec.emulated-cookie-name',
+      `${pointer}/affinity/name`,
+      `cookie name "${affinity.name}" cannot be read by ${context.target ? describeTarget(context.target) : 'this target'}, which has no native sticky and reads the cookie through $cookie_NAME`,
+      'use only letters, digits and "_" in the cookie name, or target nginx 1.29.6 or later',
+    );
+  }
+
+  if (affinity?.mode === 'cookie' && trusted(`${pointer}/affinity`) && affinity.samesite === 'none' && affinity.secure !== true) {
+    report(
+      context,
+      'spec.samesite-none-insecure',
+      `${pointer}/affinity/samesite`,
+      'browsers reject a cookie with samesite=none unless it is also secure',
+      'add "secure: true", or use samesite lax or strict',
+    );
+  }
+  if (affinity?.mode === 'cookie' && trusted(`${pointer}/affinity/expires`) && affinity.expires !== undefined && affinity.expires !== 'max') {
+    const ms = parseDuration(affinity.expires);
+    if (ms !== undefined && ms % 1000 !== 0) {
+      report(
+        context,
+        'spec.duration-resolution',
+        `${pointer}/affinity/expires`,
+        `cookie lifetime ${String(affinity.expires)} is not a whole number of seconds; nginx counts it in seconds`,
+        'use a lifetime in s, m, h, d or larger units',
+      );
+    }
+  }
+
+  let live = 0;
+  const seenSids = new Map<string, number>();
+  const seenAddresses = new Map<string, number>();
+  for (const [index, server] of servers.entries()) {
+    const serverPointer = toPointer([...base, 'servers', index]);
+    if (!isObject(server)) continue;
+
+    if (trusted(`${serverPointer}/backup`) && server.backup === true && method !== undefined) {
+      if (method === 'hash' || method === 'ip_hash' || method === 'random') {
+        report(
+          context,
+          'spec.backup-with-hash',
+          `${serverPointer}/backup`,
+          `backup servers cannot be used with ${method} balancing: nginx rejects "backup" after ${method}, and accepts it before ${method} only to ignore it`,
+          'remove "backup", or balance with round_robin or least_conn',
+        );
+      }
+    }
+    if (trusted(`${serverPointer}/drain`) && server.drain === true) {
+      requireFeature(context, 'serverRouteAndDrain', `${serverPointer}/drain`, '"drain"');
+      if (server.down === true) {
+        report(
+          context,
+          'spec.down-and-drain',
+          `${serverPointer}/drain`,
+          'a server cannot be both down and draining',
+          'keep "drain" to serve only clients bound to the server, or "down" to serve nobody',
+        );
+      }
+    }
+    if (trusted(`${serverPointer}/route`) && server.route !== undefined) {
+      requireFeature(context, 'serverRouteAndDrain', `${serverPointer}/route`, '"route"');
+    }
+
+    if (server.down !== true && server.backup !== true) live++;
+
+    if (!trusted(`${serverPointer}/address`) || typeof server.address !== 'string') continue;
+    const address = parseServerAddress(server.address);
+    if (typeof address === 'string') {
+      report(context, 'spec.invalid-address', `${serverPointer}/address`, `invalid address "${server.address}": ${address}`, 'write an address such as 10.0.0.5:8080, [2001:db8::5]:8080 or unix:/run/app.sock');
+      continue;
+    }
+
+    const name = peerName(address);
+    const key = name ?? `${address.kind === 'hostname' ? address.host : ''}:${'port' in address ? address.port : ''}`;
+    const previous = seenAddresses.get(key);
+    if (previous !== undefined) {
+      report(
+        context,
+        'spec.duplicate-server',
+        `${serverPointer}/address`,
+        `server ${server.address} is listed twice in upstream "${name === undefined ? server.address : name}" (first as item ${previous + 1})`,
+        'remove the repeated server, or raise the weight of the first one',
+        sticky ? 'error' : 'warning',
+      );
+    }
+    seenAddresses.set(key, index);
+
+    if (emulated && address.kind === 'hostname') {
+      report(
+        context,
+        'spec.emulated-hostname',
+        `${serverPointer}/address`,
+        `emulated cookie affinity needs the server's address when the config is generated, but ${server.address} is a host name that nginx resolves at start`,
+        'use an IP address or a unix socket, or target nginx 1.29.6 or later for native sticky',
+      );
+    }
+
+    if (sticky && (name !== undefined || server.route !== undefined)) {
+      const sid = stickyId(name ?? '', trusted(`${serverPointer}/route`) ? server.route : undefined);
+      const first = seenSids.get(sid);
+      if (first !== undefined && server.route !== undefined) {
+        report(
+          context,
+          'spec.duplicate-route',
+          `${serverPointer}/route`,
+          `route "${server.route}" is also used by item ${first + 1}; only the first server with a route can be reached by affinity`,
+          'give every server its own route',
+        );
+      }
+      if (first === undefined) seenSids.set(sid, index);
+    }
+
+    if (trusted(`${serverPointer}/fail_timeout`) && server.fail_timeout !== undefined) {
+      const ms = parseDuration(server.fail_timeout);
+      if (ms !== undefined && ms % 1000 !== 0) {
+        report(
+          context,
+          'spec.duration-resolution',
+          `${serverPointer}/fail_timeout`,
+          `fail_timeout ${String(server.fail_timeout)} is not a whole number of seconds; nginx counts it in seconds`,
+          'use a fail_timeout in s, m or larger units',
+        );
+      }
+    }
+  }
+
+  if (servers.length > 0 && live === 0 && trusted(`${pointer}/servers`)) {
+    report(
+      context,
+      'spec.no-live-server',
+      `${pointer}/servers`,
+      `upstream "${name}" has no primary server that is up, so every request would fail or go to backups only`,
+      'remove "down" from at least one server, or add a server',
+    );
+  }
+}
+
+function checkServers(context: Context): void {
+  const servers = Array.isArray(context.data.servers) ? context.data.servers : [];
+  const { trusted } = context.trust;
+  const names = new Set(upstreamNames(context));
+
+  /** address:port → first listener that used it, across servers. */
+  const sockets = new Map<string, { pointer: string; listener: SpecListener; server: number }>();
+  const defaults = new Map<string, string>();
+  const namesBySocket = new Map<string, Map<string, string>>();
+
+  for (const [serverIndex, server] of servers.entries()) {
+    if (!isObject(server)) continue;
+    const serverPointer = toPointer(['servers', serverIndex]);
+    const listeners = Array.isArray(server.listen) ? server.listen : [];
+    const ownSockets = new Set<string>();
+    let hasTlsListener = false;
+    let hasHttp2Listener = false;
+    const http2Choices = new Set<boolean>();
+
+    for (const [listenerIndex, listener] of listeners.entries()) {
+      const pointer = toPointer(['servers', serverIndex, 'listen', listenerIndex]);
+      if (!trusted(pointer) || !isObject(listener)) continue;
+      const socket = `${listener.address ?? '*'}:${listener.port}`;
+      if (listener.tls === true) hasTlsListener = true;
+      if (listener.http2 === true) hasHttp2Listener = true;
+      http2Choices.add(listener.http2 === true);
+
+      if (ownSockets.has(socket)) {
+        report(context, 'spec.duplicate-listener', pointer, `this server listens on ${socket} twice`, 'remove one of the two listeners');
+        continue;
+      }
+      ownSockets.add(socket);
+
+      const shared = sockets.get(socket);
+      if (shared && shared.server !== serverIndex) {
+        const differences = ['tls', 'http2', 'http3'].filter(
+          (option) => (shared.listener[option as keyof SpecListener] === true) !== (listener[option as keyof SpecListener] === true),
+        );
+        if (differences.length > 0) {
+          report(
+            context,
+            'spec.listener-conflict',
+            pointer,
+            `${socket} is also a listener of server ${shared.server + 1} with different ${differences.join(', ')} settings; nginx applies one set of options per address and port`,
+            `use the same ${differences.join(', ')} settings on every listener of ${socket}`,
+          );
+        }
+      } else if (!shared) {
+        sockets.set(socket, { pointer, listener, server: serverIndex });
+      }
+
+      if (listener.default_server === true) {
+        const other = defaults.get(socket);
+        if (other !== undefined) {
+          report(context, 'spec.duplicate-default-server', `${pointer}/default_server`, `${socket} already has a default server (${other})`, 'keep default_server on one listener of each address and port');
+        } else {
+          defaults.set(socket, `server ${serverIndex + 1}`);
+        }
+      }
+
+      checkListenerVersion(context, pointer, listener);
+    }
+
+    const tlsPointer = `${serverPointer}/tls`;
+    if (hasTlsListener && server.tls === undefined && trusted(serverPointer)) {
+      report(context, 'spec.tls-missing', serverPointer, 'this server has a TLS listener but no certificate', 'add "tls" with "certificate" and "key" to the server');
+    }
+    if (!hasTlsListener && server.tls !== undefined && trusted(tlsPointer)) {
+      report(context, 'spec.tls-unused', tlsPointer, 'this server has a certificate but no TLS listener, so the certificate is not used', 'add "tls: true" to a listener, or remove "tls"', 'warning');
+    }
+    if (http2Choices.size > 1 && context.target?.features.http2Directive) {
+      report(
+        context,
+        'spec.http2-per-server',
+        `${serverPointer}/listen`,
+        `some listeners of this server enable http2 and others do not, but since nginx 1.25.1 HTTP/2 is switched on per server ("http2 on"), so all of them will offer it`,
+        'set http2 the same on every listener of the server, or move the HTTP/1-only listener to a server of its own',
+        'warning',
+      );
+    }
+
+    const serverNames = Array.isArray(server.server_names) ? server.server_names : [];
+    for (const [nameIndex, serverName] of serverNames.entries()) {
+      if (typeof serverName !== 'string') continue;
+      for (const socket of ownSockets) {
+        const claimed = namesBySocket.get(socket) ?? new Map<string, string>();
+        namesBySocket.set(socket, claimed);
+        const owner = claimed.get(serverName.toLowerCase());
+        if (owner !== undefined && owner !== `server ${serverIndex + 1}`) {
+          report(
+            context,
+            'spec.duplicate-server-name',
+            toPointer(['servers', serverIndex, 'server_names', nameIndex]),
+            `server name "${serverName}" on ${socket} is already used by ${owner}; nginx would ignore this one`,
+            'give each server on the same address and port its own names',
+          );
+        }
+        claimed.set(serverName.toLowerCase(), `server ${serverIndex + 1}`);
+      }
+    }
+
+    checkLocations(context, serverIndex, names, { hasHttp2Listener, hasPlainListener: listeners.some((listener) => isObject(listener) && listener.tls !== true) });
+  }
+}
+
+function checkListenerVersion(context: Context, pointer: string, listener: SpecListener): void {
+  const target = context.target;
+  if (listener.http3 === true) {
+    requireFeature(context, 'http3', `${pointer}/http3`, '"http3"');
+    if (listener.tls !== true) {
+      report(context, 'spec.http3-without-tls', `${pointer}/http3`, 'HTTP/3 always uses TLS, but this listener has no "tls: true"', 'add "tls: true" to the listener, or remove "http3"');
+    }
+  }
+  if (listener.h2c_only === true && (listener.tls === true || listener.http2 !== true)) {
+    report(
+      context,
+      'spec.h2c-only-misplaced',
+      `${pointer}/h2c_only`,
+      '"h2c_only" applies only to a plain-text listener with "http2: true"',
+      'remove "h2c_only", or set "http2: true" and remove "tls"',
+    );
+  }
+  if (!target || listener.http2 !== true || listener.tls === true) return;
+  if (!target.features.plainPortServesHttp1AndH2c && listener.h2c_only !== true) {
+    report(
+      context,
+      'spec.plain-http2-listener',
+      `${pointer}/http2`,
+      `on ${describeTarget(target)} a plain-text http2 port speaks only HTTP/2 with prior knowledge, so HTTP/1.1 clients (every browser) fail on port ${listener.port}`,
+      'add "h2c_only: true" if only HTTP/2 clients use this port, serve HTTP/1.1 on another port, or target nginx 1.25.1 or later',
+    );
+  }
+}
+
+function checkLocations(context: Context, serverIndex: number, names: Set<string>, listeners: { hasHttp2Listener: boolean; hasPlainListener: boolean }): void {
+  const server = context.data.servers[serverIndex]!;
+  const locations = Array.isArray(server.locations) ? server.locations : [];
+  const { trusted } = context.trust;
+  const seen = new Map<string, number>();
+
+  for (const [index, location] of locations.entries()) {
+    const pointer = toPointer(['servers', serverIndex, 'locations', index]);
+    if (!isObject(location)) continue;
+
+    if (trusted(`${pointer}/path`) && trusted(`${pointer}/match`) && typeof location.path === 'string') {
+      const match = location.match ?? 'prefix';
+      const regex = match === 'regex' || match === 'regex_ci';
+      if (!regex && !location.path.startsWith('/')) {
+        report(context, 'spec.location-path', `${pointer}/path`, `location path "${location.path}" does not start with "/"`, 'start the path with "/", or set match to regex for a regular expression');
+      }
+      if (regex) {
+        try {
+          new RegExp(location.path);
+        } catch (error) {
+          report(context, 'spec.location-regex', `${pointer}/path`, `invalid regular expression "${location.path}": ${(error as Error).message}`, 'fix the regular expression (nginx uses PCRE syntax)');
+        }
+      }
+      // Plain prefix and ^~ prefix locations share one namespace in nginx: the same path twice is a duplicate.
+      const key = `${match === 'prefix_priority' ? 'prefix' : match}:${match === 'regex_ci' ? location.path.toLowerCase() : location.path}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        report(context, 'spec.duplicate-location', `${pointer}/path`, `location "${location.path}" is defined twice in this server (first as item ${first + 1})`, 'merge the two locations');
+      } else {
+        seen.set(key, index);
+      }
+    }
+
+    if (!trusted(`${pointer}/upstream`) || typeof location.upstream !== 'string') continue;
+    if (!names.has(location.upstream)) {
+      const suggestion = [...names].find((name) => name.toLowerCase() === location.upstream.toLowerCase());
+      report(
+        context,
+        'spec.unknown-upstream',
+        `${pointer}/upstream`,
+        `unknown upstream "${location.upstream}"`,
+        suggestion ? `did you mean "${suggestion}"? Upstream names are case-sensitive` : `define it under "upstreams" or use one of: ${[...names].join(', ')}`,
+      );
+      continue;
+    }
+
+    const upstream = context.data.upstreams[location.upstream]!;
+    const upstreamPointer = toPointer(['upstreams', location.upstream]);
+    if (upstream.protocol === 'grpc' && !listeners.hasHttp2Listener) {
+      report(context, 'spec.grpc-without-http2', `${pointer}/upstream`, `upstream "${location.upstream}" speaks gRPC, but this server has no http2 listener and gRPC clients need HTTP/2`, 'add "http2: true" to a listener of this server');
+    }
+    if (location.websocket === true && (upstream.protocol === 'grpc' || upstream.protocol === 'http2')) {
+      report(context, 'spec.websocket-protocol', `${pointer}/websocket`, `WebSocket needs HTTP/1.1 to the upstream, but "${location.upstream}" uses protocol ${upstream.protocol}`, 'remove "websocket", or use protocol http1 for this upstream');
+    }
+
+    const affinity = trusted(`${upstreamPointer}/affinity`) ? upstream.affinity : undefined;
+    if (affinity?.mode === 'cookie' && affinity.secure === true && listeners.hasPlainListener) {
+      report(
+        context,
+        'spec.secure-cookie-plain-listener',
+        `${pointer}/upstream`,
+        `the affinity cookie of "${location.upstream}" is secure, but this server also listens without TLS; browsers do not send secure cookies over plain HTTP, so those clients are not kept on one server`,
+        'serve this location over TLS only, or accept that plain-text clients are balanced without affinity',
+        'warning',
+      );
+    }
+
+    if (trusted(`${pointer}/retries/conditions`) && location.retries?.conditions?.includes('off') && location.retries.conditions.length > 1) {
+      report(context, 'spec.retries-off', `${pointer}/retries/conditions`, '"off" cannot be combined with other retry conditions', 'list only "off", or remove it');
+    }
+    if (trusted(`${pointer}/timeouts/connect`) && location.timeouts?.connect !== undefined) {
+      const ms = parseDuration(location.timeouts.connect);
+      if (ms !== undefined && ms > 75_000) {
+        report(context, 'spec.connect-timeout', `${pointer}/timeouts/connect`, 'nginx documents that a connect timeout usually cannot exceed 75 seconds', 'use 75s or less', 'warning');
+      }
+    }
+  }
+}
+
+function checkUnusedUpstreams(context: Context): void {
+  const used = new Set<string>();
+  for (const server of Array.isArray(context.data.servers) ? context.data.servers : []) {
+    if (!isObject(server) || !Array.isArray(server.locations)) continue;
+    for (const location of server.locations) if (isObject(location) && typeof location.upstream === 'string') used.add(location.upstream);
+  }
+  for (const name of upstreamNames(context)) {
+    if (used.has(name)) continue;
+    report(context, 'spec.unused-upstream', toPointer(['upstreams', name]), `upstream "${name}" is not used by any location`, 'proxy a location to it, or remove it', 'warning', 'key');
+  }
+}
+
+export function sizeBytes(text: string): number {
+  const match = /^(\d+)([kKmM]?)$/.exec(text);
+  if (!match) return Number.NaN;
+  const unit = match[2]!.toLowerCase();
+  return Number(match[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1);
+}
+

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+import type { Problem } from '../problems.js';
+
+/** A parsed spec file with the source positions of its nodes. */
+export interface LoadedSpec {
+  /** The file name as the user gave it; problems name it. */
+  file: string;
+  text: string;
+  /** SHA-256 of the file's bytes, lowercase hex; the generated config's header names it. */
+  digest: string;
+  /** The document as plain JSON data. */
+  data: unknown;
+  /** Finds the line and column of the node at a JSON pointer, or of its key. */
+  locate(pointer: string, part?: 'value' | 'key'): { line: number; column: number };
+}
+
+export interface LoadResult {
+  spec?: LoadedSpec;
+  problems: Problem[];
+}
+
+/** Parses spec text (YAML 1.2 or JSON, which YAML reads as well) and keeps node positions. */
+export function loadSpecText(text: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const problems: Problem[] = [];
+
+  for (const error of document.errors) {
+    const position = lineCounter.linePos(error.pos[0]);
+    const duplicate = error.code === 'DUPLICATE_KEY';
+    // The error marks the first character of the repeated key; the key runs to its colon.
+    const key = (/^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0] ?? '').trim();
+    problems.push({
+      code: duplicate ? 'spec.duplicate-key' : 'spec.syntax',
+      severity: 'error',
+      message: duplicate ? `duplicate key ${JSON.stringify(key)} in a mapping` : `invalid YAML: ${firstLine(error.message)}`,
+      hint: duplicate
+        ? 'each key may appear once in a mapping; names of upstreams must be unique, so rename or merge one of them'
+        : 'fix the YAML syntax at this position; JSON is accepted as well',
+      file,
+      line: position.line,
+      column: position.col,
+    });
+  }
+  if (problems.length > 0) return { problems };
+
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return {
+      problems: [
+        {
+          code: 'spec.syntax',
+          severity: 'error',
+          message: `invalid YAML: ${error instanceof Error ? error.message : String(error)}`,
+          hint: 'remove YAML aliases that expand too much, or write the values out',
+          file,
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
+  }
+
+  if (data === null || data === undefined) {
+    return {
+      problems: [
+        {
+          code: 'spec.empty',
+          severity: 'error',
+          message: 'the spec is empty',
+          hint: 'run "h2sticky init" to write an example spec',
+          file,
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
+  }
+
+  const digest = createHash('sha256').update(text).digest('hex');
+  const locate = (pointer: string, part: 'value' | 'key' = 'value') => {
+    const offset = findOffset(document, parsePointer(pointer), part);
+    const position = lineCounter.linePos(offset);
+    return { line: position.line, column: position.col };
+  };
+  return { spec: { file, text, digest, data, locate }, problems };
+}
+
+export async function loadSpecFile(path: string, displayName = path): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      problems: [
+        {
+          code: 'spec.unreadable',
+          severity: 'error',
+          message: code === 'ENOENT' ? `spec file not found: ${path}` : `cannot read spec file ${path}: ${String(error)}`,
+          hint: code === 'ENOENT' ? 'check the path, or run "h2sticky init" to write an example spec' : 'check the file permissions',
+          file: displayName,
+        },
+      ],
+    };
+  }
+  return loadSpecText(text, displayName);
+}
+
+/** Splits an RFC 6901 JSON pointer into its unescaped segments. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Joins segments into an RFC 6901 JSON pointer. */
+export function toPointer(segments: readonly (string | number)[]): string {
+  return segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/**
+ * Walks the YAML node tree along the pointer and returns the source offset of
+ * the deepest node reached, so a pointer into a missing property still lands
+ * on its parent.
+ */
+function findOffset(document: Document, segments: string[], part: 'value' | 'key'): number {
+  let node: unknown = document.contents;
+  let offset = rangeStart(node) ?? 0;
+
+  for (const [index, segment] of segments.entries()) {
+    const last = index === segments.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
+      if (!pair) return offset;
+      if (last && part === 'key') return rangeStart(pair.key) ?? offset;
+      node = pair.value;
+      offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)];
+      if (item === undefined) return offset;
+      node = item;
+      offset = rangeStart(node) ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as Node | null | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}

@@ -1,0 +1,294 @@
+import { readFileSync } from 'node:fs';
+
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+import { packagePath } from '../paths.js';
+import type { Problem } from '../problems.js';
+import { parsePointer, toPointer, type LoadedSpec } from './load.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+type SchemaNode = Record<string, unknown>;
+
+let cached: { validate: ValidateFunction; schema: SchemaNode } | undefined;
+
+export function loadSpecSchema(): SchemaNode {
+  return JSON.parse(readFileSync(packagePath('schemas', 'spec.schema.json'), 'utf8')) as SchemaNode;
+}
+
+function compiled(): { validate: ValidateFunction; schema: SchemaNode } {
+  if (cached) return cached;
+  const schema = loadSpecSchema();
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, discriminator: true, strict: true });
+  addFormats(ajv);
+  // x-fix holds the one-line fix shown with a failed pattern; it does not validate anything.
+  ajv.addKeyword({ keyword: 'x-fix', schemaType: 'string' });
+  cached = { validate: ajv.compile(schema), schema };
+  return cached;
+}
+
+/** Validates spec data against schemas/spec.schema.json and returns located problems. */
+export function checkAgainstSchema(spec: LoadedSpec): Problem[] {
+  const { validate } = compiled();
+  if (validate(spec.data)) return [];
+  const errors = simplify(validate.errors ?? []);
+  const problems = errors.map((error) => toProblem(error, spec));
+  return dedupe(problems);
+}
+
+/**
+ * Reduces ajv's raw errors: for a failed oneOf, keep the errors of the one
+ * branch whose shape matches the value, or else a single summary error, and
+ * drop the errors of the other branches.
+ */
+function simplify(errors: ErrorObject[]): ErrorObject[] {
+  const oneOfErrors = errors.filter((error) => error.keyword === 'oneOf');
+  const dropped = new Set<ErrorObject>();
+  const summaries = new Set<ErrorObject>();
+
+  // Deepest oneOf first, so nested alternatives are resolved before their parents.
+  oneOfErrors.sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  for (const oneOf of oneOfErrors) {
+    const base = oneOf.schemaPath.replace(/\/oneOf$/, '/oneOf/');
+    const branches = new Map<number, ErrorObject[]>();
+    for (const error of errors) {
+      if (error === oneOf || dropped.has(error) || !error.schemaPath.startsWith(base)) continue;
+      const branch = Number(error.schemaPath.slice(base.length).split('/')[0]);
+      branches.set(branch, [...(branches.get(branch) ?? []), error]);
+    }
+    const shaped = [...branches.entries()].filter(([, branchErrors]) => !branchErrors.some((error) => isShapeMismatch(error, oneOf.instancePath)));
+    const keep = shaped.length === 1 ? shaped[0]![0] : undefined;
+    for (const [branch, branchErrors] of branches) {
+      if (branch !== keep) for (const error of branchErrors) dropped.add(error);
+    }
+    if (keep === undefined) summaries.add(oneOf);
+    else dropped.add(oneOf);
+  }
+  return errors.filter((error) => !dropped.has(error) && (error.keyword !== 'oneOf' || summaries.has(error)));
+}
+
+/** True when an error shows that a oneOf branch does not describe this kind of value at all. */
+function isShapeMismatch(error: ErrorObject, instancePath: string): boolean {
+  if (error.instancePath === instancePath) return error.keyword === 'type' || error.keyword === 'const' || error.keyword === 'enum';
+  const discriminant = /\/(method|mode)$/.exec(error.instancePath);
+  return discriminant !== null && error.instancePath === `${instancePath}/${discriminant[1]}` && (error.keyword === 'const' || error.keyword === 'enum');
+}
+
+function toProblem(error: ErrorObject, spec: LoadedSpec): Problem {
+  const parent = (error.parentSchema ?? {}) as SchemaNode;
+  const fix = typeof parent['x-fix'] === 'string' ? parent['x-fix'] : undefined;
+  const name = label(error.instancePath);
+  let pointer = error.instancePath;
+  let part: 'value' | 'key' = 'value';
+  let message: string;
+  let hint: string | undefined = fix;
+
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      const description = describeProperty(parent, missing);
+      message = `missing required property "${missing}"${error.instancePath ? ` in ${name}` : ''}`;
+      hint = `add "${missing}"${description ? `: ${description}` : ''}`;
+      break;
+    }
+    case 'additionalProperties': {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys((parent.properties ?? {}) as SchemaNode);
+      const suggestion = closest(extra, allowed);
+      pointer = toPointer([...parsePointer(error.instancePath), extra]);
+      part = 'key';
+      message = `unknown property "${extra}"${error.instancePath ? ` in ${name}` : ''}`;
+      hint = suggestion
+        ? `did you mean "${suggestion}"? Allowed here: ${allowed.join(', ')}`
+        : `remove it; allowed here: ${allowed.join(', ')}`;
+      break;
+    }
+    case 'propertyNames': {
+      const property = String((error.params as { propertyName: string }).propertyName);
+      pointer = toPointer([...parsePointer(error.instancePath), property]);
+      part = 'key';
+      message = `invalid name "${property}" in ${name}`;
+      break;
+    }
+    case 'type':
+      message = `${name} must be ${article(String((error.params as { type: string }).type))}, not ${describeValue(error.data)}`;
+      hint ??= quotedHint(error);
+      break;
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((value) => JSON.stringify(value));
+      message = `invalid ${name}: ${describeValue(error.data)}`;
+      hint = `use one of ${allowed.join(', ')}`;
+      break;
+    }
+    case 'const':
+      message = `invalid ${name}: ${describeValue(error.data)}`;
+      hint ??= `use ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
+      break;
+    case 'pattern':
+    case 'not':
+      message = `invalid ${name}: ${describeValue(error.data)}`;
+      hint ??= typeof parent.description === 'string' ? firstSentence(parent.description) : undefined;
+      if (error.propertyName !== undefined) {
+        pointer = toPointer([...parsePointer(error.instancePath), error.propertyName]);
+        part = 'key';
+        message = `invalid name ${describeValue(error.propertyName)} in ${name}`;
+      }
+      break;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      message = `${name} is ${describeValue(error.data)}, but ${error.message ?? 'is out of range'}`;
+      hint ??= rangeHint(parent);
+      break;
+    case 'minItems':
+    case 'minProperties': {
+      const limit = (error.params as { limit: number }).limit;
+      message = `${name} must have at least ${limit} ${error.keyword === 'minItems' ? 'item' : 'entry'}${limit === 1 ? '' : 's'}`;
+      hint ??= typeof parent.description === 'string' ? firstSentence(parent.description) : undefined;
+      break;
+    }
+    case 'uniqueItems':
+      message = `${name} lists the same value twice`;
+      hint = 'remove the repeated item';
+      break;
+    case 'discriminator': {
+      // Worded like the enum error on the same property, so the two collapse into one problem.
+      pointer = toPointer([...parsePointer(error.instancePath), 'mode']);
+      message = `invalid "mode": ${describeValue((error.data as Record<string, unknown> | undefined)?.mode)}`;
+      hint = 'use one of "cookie", "route", "learn", "client_ip", "hash"';
+      break;
+    }
+    case 'oneOf':
+      message = `invalid ${name}: ${describeValue(error.data)}`;
+      hint ??= typeof parent.description === 'string' ? firstSentence(parent.description) : 'see "h2sticky schema" for the allowed forms';
+      break;
+    default:
+      message = `${name} ${error.message ?? 'is invalid'}`;
+  }
+
+  const position = spec.locate(pointer, part);
+  return {
+    code: `spec.schema.${error.keyword}`,
+    severity: 'error',
+    message,
+    ...(hint !== undefined ? { hint } : {}),
+    file: spec.file,
+    line: position.line,
+    column: position.column,
+    pointer,
+  };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.pointer}|${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Names the value at a pointer for messages: the last key, or "item N of KEY" inside arrays. */
+function label(instancePath: string): string {
+  const segments = parsePointer(instancePath);
+  if (segments.length === 0) return 'the spec';
+  const last = segments[segments.length - 1]!;
+  if (/^\d+$/.test(last)) {
+    const parent = segments[segments.length - 2];
+    return parent === undefined ? `item ${Number(last) + 1}` : `item ${Number(last) + 1} of "${parent}"`;
+  }
+  return `"${last}"`;
+}
+
+function describeProperty(schema: SchemaNode, property: string): string | undefined {
+  const properties = (schema.properties ?? {}) as Record<string, SchemaNode>;
+  const target = properties[property];
+  let description = target?.description;
+  if (description === undefined && typeof target?.$ref === 'string') {
+    description = resolveRef(target.$ref)?.description;
+  }
+  return typeof description === 'string' ? firstSentence(description) : undefined;
+}
+
+function resolveRef(ref: string): SchemaNode | undefined {
+  const match = /^#\/\$defs\/(.+)$/.exec(ref);
+  if (!match) return undefined;
+  const definitions = (compiled().schema.$defs ?? {}) as Record<string, SchemaNode>;
+  return definitions[match[1]!];
+}
+
+function rangeHint(schema: SchemaNode): string | undefined {
+  const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
+  if (minimum !== undefined && maximum !== undefined) return `use a number from ${minimum} to ${maximum}`;
+  if (minimum !== undefined) return `use a number of at least ${minimum}`;
+  if (maximum !== undefined) return `use a number of at most ${maximum}`;
+  return undefined;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    integer: 'an integer',
+    number: 'a number',
+    boolean: 'true or false',
+    null: 'null',
+  };
+  return type
+    .split(',')
+    .map((part) => names[part] ?? part)
+    .join(' or ');
+}
+
+function quotedHint(error: ErrorObject): string | undefined {
+  if ((error.params as { type: string }).type === 'string' && typeof error.data === 'number') {
+    return 'put the value in quotes so YAML reads it as a string (1.30 unquoted is the number 1.3)';
+  }
+  return undefined;
+}
+
+function firstSentence(text: string): string {
+  const end = text.search(/\.(\s|$)/);
+  return end === -1 ? text : text.slice(0, end);
+}
+
+/** Returns the allowed name closest to `word` by edit distance, if it is close enough to be a typo. */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

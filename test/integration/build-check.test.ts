@@ -1,0 +1,94 @@
+/**
+ * `h2sticky build --check` against real nginx: the shop example passes
+ * `nginx -t` on each feature level, a rejected config is not written and the
+ * message points at the generated line, and missing programs exit with 3.
+ */
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { readNginxBuildInfo } from '../../src/nginx/runner/executor.js';
+import { featureLevels } from '../../src/nginx/runner/images.js';
+import type { DockerNginxSource, LocalNginxSource } from '../../src/nginx/runner/source.js';
+import { versionInRange } from '../../src/nginx/runner/version.js';
+import { runCli } from '../helpers/cli.js';
+import { findLocalNginx, findNginxImageSource, useOrSkip, type Availability } from '../helpers/environment.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'h2sticky-check-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+let local: Availability<LocalNginxSource & { version: string }>;
+let middle: Availability<DockerNginxSource & { version: string }>;
+let native: Availability<DockerNginxSource & { version: string }>;
+
+async function withVersion<T extends LocalNginxSource | DockerNginxSource>(found: Availability<T>): Promise<Availability<T & { version: string }>> {
+  if (!found.available) return found;
+  const { version } = await readNginxBuildInfo(found.value);
+  return { available: true, value: { ...found.value, version } };
+}
+
+beforeAll(async () => {
+  local = await withVersion(await findLocalNginx());
+  middle = await withVersion(await findNginxImageSource(featureLevels.http2Directive));
+  native = await withVersion(await findNginxImageSource(featureLevels.nativeSticky));
+});
+
+describe('build --check', () => {
+  it('passes nginx -t with the local nginx before 1.25.1', async (context) => {
+    const nginx = useOrSkip(context, local);
+    if (!versionInRange(nginx.version, featureLevels.listenHttp2)) context.skip(`the local nginx is ${nginx.version}, not older than 1.25.1`);
+
+    const output = join(directory, 'local.conf');
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', nginx.version, '--check', '-o', output]);
+    expect(run.stderr).toContain(`nginx ${nginx.version} (local) accepted the configuration`);
+    expect(run.code).toBe(0);
+    expect(readFileSync(output, 'utf8')).toContain('map $cookie_srv_id $h2s_app_upstream');
+  });
+
+  it.each([
+    ['1.25.1 to 1.29.5', () => middle, false],
+    ['1.29.6 and later', () => native, true],
+  ] as const)('passes nginx -t in the image for %s', async (_name, find, nativeSticky, context) => {
+    const image = useOrSkip(context, find());
+    const output = join(directory, `${image.version}.conf`);
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', image.version, '--check', '--nginx-image', image.image, '-o', output]);
+    expect(run.stderr).toContain(`nginx ${image.version} (docker:${image.image}) accepted the configuration`);
+    expect(run.code).toBe(0);
+    const config = readFileSync(output, 'utf8');
+    expect(config.includes('sticky cookie srv_id')).toBe(nativeSticky);
+    expect(config.includes('map $cookie_srv_id')).toBe(!nativeSticky);
+  });
+
+  it('writes nothing and points at the line nginx rejects', async (context) => {
+    const nginx = useOrSkip(context, local);
+    if (versionInRange(nginx.version, featureLevels.nativeSticky)) context.skip(`the local nginx ${nginx.version} has native sticky`);
+
+    const output = join(directory, 'rejected.conf');
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', '1.30.6', '--check', '-o', output]);
+    expect(run.code).toBe(1);
+    expect(existsSync(output)).toBe(false);
+    const message = /^(.+):(\d+): nginx: \[emerg\] unknown directive "sticky"$/m.exec(run.stderr);
+    expect(message?.[1]).toBe(output);
+    const line = Number(message![2]);
+    expect(run.stderr).toContain(`${String(line).padStart(5)} |         sticky cookie srv_id`);
+    expect(run.stderr).toContain('nothing was written');
+  });
+
+  it('exits with 3 when the nginx binary is missing', async () => {
+    const output = join(directory, 'missing.conf');
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--check', '--nginx-bin', '/nonexistent/nginx', '-o', output]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/fix: /);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('exits with 3 when the image is missing', async (context) => {
+    useOrSkip(context, native);
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--check', '--nginx-image', 'h2sticky/nginx:0.0.1']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('scripts/nginx-images.sh');
+  });
+});
