@@ -5,10 +5,13 @@ import { loadLintConfig } from '../lint/config-file.js';
 import { formatJson } from '../lint/formatters/json.js';
 import { formatSarif } from '../lint/formatters/sarif.js';
 import { formatStylish } from '../lint/formatters/stylish.js';
-import { lintFile, severityAtLeast, type Finding } from '../lint/linter.js';
+import { lintParsed, severityAtLeast, type Finding } from '../lint/linter.js';
+import { mergeNginxFindings, runNginxCheck } from '../lint/nginx-check.js';
+import { parseConfigFile } from '../lint/parser.js';
 import { allRules } from '../lint/rules/index.js';
 import type { ParseError } from '../lint/syntax.js';
-import { parseTarget } from '../lint/target.js';
+import { parseTarget, supportedVersions, versionNumber, type Target } from '../lint/target.js';
+import { parseNginxSource } from '../nginx/runner/source.js';
 import { defineCommand } from './command.js';
 
 interface LintArgs {
@@ -18,6 +21,7 @@ interface LintArgs {
   format: 'stylish' | 'json' | 'sarif';
   'fail-on'?: Severity;
   config?: string;
+  nginx?: string;
   'list-rules': boolean;
 }
 
@@ -32,6 +36,10 @@ export const lintCommand = defineCommand<LintArgs>({
       .option('format', { type: 'string', choices: ['stylish', 'json', 'sarif'] as const, default: 'stylish' as const, describe: 'Output format' })
       .option('fail-on', { type: 'string', choices: ['error', 'warning', 'info'] as const, describe: 'Lowest severity that makes the exit code 1 (default warning)' })
       .option('config', { type: 'string', describe: 'Lint config file (default: .h2sticky-lint.json in the working directory, if present)' })
+      .option('nginx', {
+        type: 'string',
+        describe: 'Also run real "nginx -t" and merge its messages: "local", "local:/path/to/nginx" or "docker:IMAGE". Without --nginx-version, the lint targets that nginx\'s version',
+      })
       .option('list-rules', { type: 'boolean', default: false, describe: 'Print every rule with its severity and description, then exit' }),
   run: async (args, io) => {
     if (args['list-rules']) {
@@ -43,21 +51,26 @@ export const lintCommand = defineCommand<LintArgs>({
     }
 
     const { config } = await loadLintConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
-    const target = parseTarget(args['nginx-version'] ?? config.nginxVersion, args.edition ?? config.edition, args['nginx-version'] ? '--nginx-version' : 'nginxVersion');
+    const chosenVersion = args['nginx-version'] ?? config.nginxVersion;
+    let target = parseTarget(chosenVersion, args.edition ?? config.edition, args['nginx-version'] ? '--nginx-version' : 'nginxVersion');
     const failOn = args['fail-on'] ?? config.failOn ?? 'warning';
-    const options = config.rules ? { target, rules: config.rules } : { target };
+    const source = args.nginx === undefined ? undefined : parseNginxSource(args.nginx);
+
+    const parsedFiles = args.files.map((file) => ({ file: resolve(io.cwd, file), parsed: parseConfigFile(resolve(io.cwd, file)) }));
+    const parseErrors: ParseError[] = parsedFiles.flatMap(({ parsed }) => parsed.payload.errors);
+    if (parseErrors.length > 0) throw new InputError(parseErrors.map(toProblem), `${parseErrors.length} file error${parseErrors.length === 1 ? '' : 's'}; nothing was linted`);
 
     const findings: Finding[] = [];
-    const parseErrors: ParseError[] = [];
     let suppressed = 0;
-    for (const file of args.files) {
-      const result = lintFile(resolve(io.cwd, file), options);
-      findings.push(...result.findings);
-      parseErrors.push(...result.payload.errors);
-      suppressed += result.suppressed;
-    }
+    for (const { file, parsed } of parsedFiles) {
+      const check = source === undefined ? undefined : await runNginxCheck(file, parsed.payload, source);
+      if (check && chosenVersion === undefined) target = targetOfCheckedNginx(target, check.version);
 
-    if (parseErrors.length > 0) throw new InputError(parseErrors.map(toProblem), `${parseErrors.length} file error${parseErrors.length === 1 ? '' : 's'}; nothing was linted`);
+      const result = lintParsed(parsed, config.rules ? { target, rules: config.rules } : { target });
+      findings.push(...(check ? mergeNginxFindings(result.findings, check.findings) : result.findings));
+      suppressed += result.suppressed;
+      if (check) io.err(`nginx ${check.version} -t ${check.ok ? 'accepted' : 'rejected'} ${file}\n`);
+    }
 
     if (args.format === 'json') io.out(formatJson(findings, target, suppressed));
     else if (args.format === 'sarif') io.out(formatSarif(findings, allRules, target, io.cwd));
@@ -66,6 +79,13 @@ export const lintCommand = defineCommand<LintArgs>({
     return findings.some((finding) => severityAtLeast(finding.severity, failOn)) ? ExitCode.findings : ExitCode.ok;
   },
 });
+
+/** Lints for the version of the nginx that ran `nginx -t`, when it is one the tables describe. */
+function targetOfCheckedNginx(current: Target, version: string): Target {
+  const number = versionNumber(version);
+  const supported = number >= versionNumber(supportedVersions.oldest) && number <= versionNumber(supportedVersions.newest);
+  return supported ? { ...current, version } : current;
+}
 
 function toProblem(error: ParseError): Problem {
   return { code: error.code, severity: 'error', message: error.error, file: error.file, line: error.line, column: error.column };

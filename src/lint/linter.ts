@@ -123,7 +123,8 @@ function dropReplacedUnknownDirectives(findings: Finding[], findingRules: Readon
   return findings.filter((finding) => finding.code !== 'unknown-directive' || !replaced.has(`${finding.file}:${finding.line}:${finding.column}`));
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+/** Orders findings by file, line, column and rule id. */
+export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   if (a.line !== b.line) return a.line - b.line;
   if (a.column !== b.column) return a.column - b.column;

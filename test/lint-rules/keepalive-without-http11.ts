@@ -17,6 +17,7 @@ export const cases: RuleCases = {
   ],
   silent: [
     { name: 'bare proxy_pass on 1.30', config: bare, version: '1.30.6' },
+    { name: 'HTTP/2 to the backend on 1.29.4', config: bare.replace('      proxy_pass http://u;', '      proxy_http_version 2;\n      proxy_pass http://u;'), version: '1.29.4' },
     { name: 'settings inherited from server', config: complete, version: '1.22.1' },
     { name: 'upstream without keepalive', config: 'http {\n  upstream u {\n    server 127.0.0.1:1;\n  }\n  server {\n    location / {\n      proxy_pass http://u;\n    }\n  }\n}\n', version: '1.22.1' },
   ],

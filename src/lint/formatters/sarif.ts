@@ -45,7 +45,8 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
             {
               physicalLocation: {
                 artifactLocation: { uri: relativeUri(finding.file, baseDirectory), uriBaseId: '%SRCROOT%' },
-                region: { startLine: Math.max(1, finding.line), startColumn: Math.max(1, finding.column) },
+                // Some nginx -t messages name no line; SARIF lines start at 1, so those get no region.
+                ...(finding.line >= 1 ? { region: { startLine: finding.line, ...(finding.column >= 1 ? { startColumn: finding.column } : {}) } } : {}),
               },
             },
           ],

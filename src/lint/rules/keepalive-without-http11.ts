@@ -23,6 +23,8 @@ export const keepaliveWithoutHttp11 = defineRule({
         if (!upstream || childrenNamed(upstream, 'keepalive').length === 0) return;
 
         const version = effectiveDirectives(node.parent ?? node, 'proxy_http_version', context.tree).at(-1)?.args[0];
+        // HTTP/2 backend connections (1.29.4 and later) go into the keepalive cache without any Connection header.
+        if (version === '2') return;
         const headers = effectiveDirectives(node.parent ?? node, 'proxy_set_header', context.tree);
         const connectionCleared = headers.some((header) => header.args[0]?.toLowerCase() === 'connection' && !/^close$/i.test(header.args[1] ?? ''));
 
