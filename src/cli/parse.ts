@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ExitCode, InputError } from '../problems.js';
 import { buildConfig } from '../lint/builder.js';
 import { parseConfigFile } from '../lint/parser.js';
+import { serializePayload } from '../lint/syntax.js';
 import { defineCommand } from './command.js';
 
 interface ParseArgs {
@@ -30,7 +31,7 @@ export const parseCommand = defineCommand<ParseArgs>({
     });
 
     if (args.json) {
-      io.out(`${JSON.stringify(payload, null, 2)}\n`);
+      io.out(`${serializePayload(payload, 2)}\n`);
       return payload.status === 'ok' ? ExitCode.ok : ExitCode.invalidInput;
     }
 

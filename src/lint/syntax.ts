@@ -59,3 +59,66 @@ export interface Comment {
   /** True when a directive or brace precedes the comment on the same line. */
   trailing: boolean;
 }
+
+const payloadKeys: ReadonlySet<string> = new Set([
+  'file',
+  'status',
+  'errors',
+  'config',
+  'parsed',
+  'code',
+  'line',
+  'column',
+  'error',
+  'directive',
+  'args',
+  'quoted',
+  'includes',
+  'block',
+  'comment',
+]);
+
+/**
+ * Serializes a payload as JSON with only the payload's own fields, leaving
+ * out the slots that the lint tree fills in on directive objects.
+ */
+export function serializePayload(payload: ParsePayload, indent?: number): string {
+  return JSON.stringify(
+    payload,
+    function keepPayloadFields(this: Record<string, unknown>, key: string, value: unknown) {
+      if (key === '' || /^\d+$/.test(key)) return value;
+      if (!payloadKeys.has(key)) return undefined;
+      // Directives carry the lint tree's `file` slot; only files and errors have a payload `file`.
+      if (key === 'file' && 'directive' in this) return undefined;
+      return value;
+    },
+    indent,
+  );
+}
+
+/**
+ * Creates a directive object. Besides the payload fields it has empty slots
+ * that the lint tree fills in (parent, file, context and so on): the tree
+ * reuses these objects instead of copying 100,000 of them for a large
+ * configuration, and every object gets all fields up front so that they
+ * share one shape in V8. serializePayload() keeps those slots out of JSON.
+ */
+export function createDirective(directive: string, line: number, column: number): Directive {
+  const created = {
+    directive,
+    line,
+    column,
+    args: [] as string[],
+    quoted: undefined,
+    includes: undefined,
+    block: undefined,
+    name: undefined,
+    file: undefined,
+    parent: undefined,
+    children: undefined,
+    context: undefined,
+    check: undefined,
+    owner: undefined,
+  };
+  return created;
+}

@@ -37,7 +37,17 @@ export interface LintTree {
 /** Included files are expanded at most this deep; the parser already rejects cycles. */
 const maxIncludeDepth = 64;
 
-/** Builds the lint tree of a parse payload, expanding includes in place and checking each directive against the table. */
+/** A parsed directive that serves as a lint node; `owner` is the tree that claimed it. */
+type ReusedDirective = Directive & LintNode & { owner: LintTree | undefined };
+
+/**
+ * Builds the lint tree of a parse payload, expanding includes in place and
+ * checking each directive against the table. The nodes are the payload's
+ * own directive objects (see createDirective), filled in here, so a payload
+ * serves one lint tree at a time: building another tree from it rewrites
+ * the nodes of the previous one. A file included twice is copied for its
+ * second place, because each node has one parent.
+ */
 export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
   const nodes: LintNode[] = [];
   const byName = new Map<string, LintNode[]>();
@@ -56,18 +66,15 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
         continue;
       }
 
-      const node: LintNode = {
-        name: directive.directive,
-        args: directive.args,
-        quoted: directive.quoted,
-        file,
-        line: directive.line,
-        column: directive.column,
-        parent,
-        children: undefined,
-        context,
-        check: undefined,
-      };
+      let node = directive as ReusedDirective;
+      if (node.owner === tree) node = { ...node };
+      node.owner = tree;
+      node.name = directive.directive;
+      node.file = file;
+      node.parent = parent;
+      node.children = undefined;
+      node.context = context;
+      node.check = undefined;
       if (context !== undefined) {
         node.check = checkDirective(node.name, context, node.args, directive.block !== undefined, target);
         if (node.check.kind !== 'ok') failedChecks.push(node);
@@ -88,8 +95,9 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
   }
 
   const roots: LintNode[] = [];
+  const tree: LintTree = { roots, nodes, byName, failedChecks };
   if (main) convert(main.parsed, main.file, undefined, 'main', 0, roots);
-  return { roots, nodes, byName, failedChecks };
+  return tree;
 }
 
 const emptyList: readonly LintNode[] = Object.freeze([]);
