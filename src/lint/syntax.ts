@@ -98,10 +98,10 @@ export function serializePayload(payload: ParsePayload, indent?: number): string
 
 /**
  * Creates a directive object. Besides the payload fields it has empty slots
- * that the lint tree fills in (parent, file, context and so on): the tree
+ * (parent, file, context and others) that the lint tree fills in. The tree
  * reuses these objects instead of copying 100,000 of them for a large
- * configuration, and every object gets all fields up front so that they
- * share one shape in V8. serializePayload() keeps those slots out of JSON.
+ * configuration. Every object gets all fields up front, so that they share
+ * one shape in V8. serializePayload() keeps the slots out of JSON.
  */
 export function createDirective(directive: string, line: number, column: number): Directive {
   const created = {
