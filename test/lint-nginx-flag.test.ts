@@ -4,8 +4,9 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { LocalNginxSource } from '../src/nginx/runner/source.js';
-import { findLocalNginx, useOrSkip, type Availability } from './helpers/environment.js';
+import { featureLevels } from '../src/nginx/runner/images.js';
+import type { DockerNginxSource, LocalNginxSource } from '../src/nginx/runner/source.js';
+import { findLocalNginx, findNginxImageSource, useOrSkip, type Availability } from './helpers/environment.js';
 import { runCli } from './lint-cli-helpers.js';
 
 interface JsonFinding {
@@ -17,10 +18,12 @@ interface JsonFinding {
 }
 
 let nginx: Availability<LocalNginxSource> | undefined;
+let stickyImage: Availability<DockerNginxSource> | undefined;
 let directory: string;
 
 beforeAll(async () => {
   nginx = await findLocalNginx();
+  stickyImage = await findNginxImageSource(featureLevels.nativeSticky);
   directory = mkdtempSync(join(tmpdir(), 'h2sticky-lint-nginx-'));
   writeFileSync(join(directory, 'nginx.conf'), 'events {}\nhttp {\n    include sites/app.conf;\n}\n');
   writeFileSync(join(directory, 'variable.conf'), 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18080;\n        return 200 $no_such_variable;\n    }\n}\n');
@@ -67,6 +70,18 @@ describe('lint --nginx', () => {
     useOrSkip(context, nginx);
     const { findings } = await lintWithNginx('sticky.conf', ['--nginx-version', '1.22.1']);
     expect(findings.map((finding) => finding.rule)).toEqual(['sticky-unsupported']);
+  });
+
+  it('targets the version of the nginx in a Docker image', async (context) => {
+    const image = useOrSkip(context, stickyImage);
+    const { code, findings, err } = await runCli(['lint', 'sticky.conf', '--nginx', `docker:${image.image}`, '--format', 'json'], directory).then((run) => ({
+      code: run.code,
+      err: run.err,
+      findings: (JSON.parse(run.out) as { findings: JsonFinding[] }).findings,
+    }));
+    expect(err).toMatch(/nginx 1\.(29|3\d)\.\d+ -t accepted/);
+    expect(findings).toEqual([]);
+    expect(code).toBe(0);
   });
 
   it('exits 3 when the nginx binary is missing', async () => {

@@ -8,6 +8,7 @@ export const cases: RuleCases = {
       findings: [[4, 7], [5, 7]],
     },
     { name: 'capitalised value', config: 'http {\n  proxy_set_header Connection Upgrade;\n}\n', version: '1.31.0', findings: [[2, 3]] },
+    { name: 'HTTP/2 to the backend', config: 'http {\n  proxy_http_version 2;\n  proxy_set_header Connection upgrade;\n}\n', version: '1.31.0', findings: [[3, 3]] },
   ],
   silent: [
     {
