@@ -6,12 +6,12 @@ import { formatJson } from '../lint/formatters/json.js';
 import { formatSarif } from '../lint/formatters/sarif.js';
 import { formatStylish } from '../lint/formatters/stylish.js';
 import { lintParsed, severityAtLeast, type Finding } from '../lint/linter.js';
-import { mergeNginxFindings, runNginxCheck } from '../lint/nginx-check.js';
 import { parseConfigFile } from '../lint/parser.js';
 import { allRules } from '../lint/rules/index.js';
-import type { ParseError } from '../lint/syntax.js';
+import type { NginxCheckResult } from '../lint/nginx-check.js';
+import type { ParseError, ParsePayload } from '../lint/syntax.js';
 import { parseTarget, supportedVersions, versionNumber, type Target } from '../lint/target.js';
-import { parseNginxSource } from '../nginx/runner/source.js';
+import { parseNginxSource, type NginxSource } from '../nginx/runner/source.js';
 import { defineCommand } from './command.js';
 
 interface LintArgs {
@@ -63,11 +63,11 @@ export const lintCommand = defineCommand<LintArgs>({
     const findings: Finding[] = [];
     let suppressed = 0;
     for (const { file, parsed } of parsedFiles) {
-      const check = source === undefined ? undefined : await runNginxCheck(file, parsed.payload, source);
+      const check = source === undefined ? undefined : await runNginxCheckLazily(file, parsed.payload, source);
       if (check && chosenVersion === undefined) target = targetOfCheckedNginx(target, check.version);
 
       const result = lintParsed(parsed, config.rules ? { target, rules: config.rules } : { target });
-      findings.push(...(check ? mergeNginxFindings(result.findings, check.findings) : result.findings));
+      findings.push(...(check ? check.merge(result.findings) : result.findings));
       suppressed += result.suppressed;
       if (check) io.err(`nginx ${check.version} -t ${check.ok ? 'accepted' : 'rejected'} ${file}\n`);
     }
@@ -79,6 +79,13 @@ export const lintCommand = defineCommand<LintArgs>({
     return findings.some((finding) => severityAtLeast(finding.severity, failOn)) ? ExitCode.findings : ExitCode.ok;
   },
 });
+
+/** Runs nginx -t through the runner, which is loaded only when --nginx is given because it pulls in execa. */
+async function runNginxCheckLazily(file: string, payload: ParsePayload, source: NginxSource): Promise<NginxCheckResult & { merge: (findings: readonly Finding[]) => Finding[] }> {
+  const { mergeNginxFindings, runNginxCheck } = await import('../lint/nginx-check.js');
+  const result = await runNginxCheck(file, payload, source);
+  return { ...result, merge: (findings) => mergeNginxFindings(findings, result.findings) };
+}
 
 /** Lints for the version of the nginx that ran `nginx -t`, when it is one the tables describe. */
 function targetOfCheckedNginx(current: Target, version: string): Target {

@@ -101,24 +101,40 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
 }
 
 const emptyList: readonly LintNode[] = Object.freeze([]);
-const childIndexes = new WeakMap<LintNode, Map<string, LintNode[]>>();
+/** Blocks with more children than this get an index by name. */
+const maxScannedChildren = 32;
+/** Indexes by children array, so that a rebuilt tree never sees the index of an earlier one. */
+const childIndexes = new WeakMap<readonly LintNode[], Map<string, LintNode[]>>();
 
 /**
  * Returns the directives named `name` directly inside `node`'s block. Rules
- * ask this for every directive they visit, so each block's children are
- * indexed by name once, and the returned list is shared: do not change it.
+ * ask this for every directive they visit, so large blocks are indexed by
+ * name once. The returned list may be shared: do not change it.
  */
 export function childrenNamed(node: LintNode | undefined, name: string): readonly LintNode[] {
-  if (!node?.children) return emptyList;
-  let index = childIndexes.get(node);
+  const children = node?.children;
+  if (!children) return emptyList;
+
+  // A short block is cheaper to scan than to index; most blocks are short.
+  if (children.length <= maxScannedChildren) {
+    let found: LintNode[] | undefined;
+    for (const child of children) {
+      if (child.name !== name) continue;
+      found ??= [];
+      found.push(child);
+    }
+    return found ?? emptyList;
+  }
+
+  let index = childIndexes.get(children);
   if (!index) {
     index = new Map();
-    for (const child of node.children) {
+    for (const child of children) {
       const list = index.get(child.name);
       if (list) list.push(child);
       else index.set(child.name, [child]);
     }
-    childIndexes.set(node, index);
+    childIndexes.set(children, index);
   }
   return index.get(name) ?? emptyList;
 }
