@@ -78,11 +78,20 @@ const payloadKeys: ReadonlySet<string> = new Set([
   'comment',
 ]);
 
+const lintedPayloads = new WeakSet<ParsePayload>();
+
+/** Records that the lint tree filled in the slots of a payload's directives. */
+export function markLinted(payload: ParsePayload): void {
+  lintedPayloads.add(payload);
+}
+
 /**
  * Serializes a payload as JSON with only the payload's own fields, leaving
  * out the slots that the lint tree fills in on directive objects.
  */
 export function serializePayload(payload: ParsePayload, indent?: number): string {
+  // Unfilled slots are undefined, which JSON leaves out, so the filter is needed only after linting.
+  if (!lintedPayloads.has(payload)) return JSON.stringify(payload, undefined, indent);
   return JSON.stringify(
     payload,
     function keepPayloadFields(this: Record<string, unknown>, key: string, value: unknown) {

@@ -1,6 +1,6 @@
 import { childContext, checkDirective, type DirectiveCheck } from './directive-set.js';
 import type { ContextName } from './directive-table.js';
-import type { Directive, ParsePayload } from './syntax.js';
+import { markLinted, type Directive, type ParsePayload } from './syntax.js';
 import type { Target } from './target.js';
 
 /**
@@ -96,6 +96,7 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
 
   const roots: LintNode[] = [];
   const tree: LintTree = { roots, nodes, byName, failedChecks };
+  markLinted(payload);
   if (main) convert(main.parsed, main.file, undefined, 'main', 0, roots);
   return tree;
 }
