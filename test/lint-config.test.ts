@@ -67,6 +67,26 @@ describe('lint config file', () => {
     expect(result.err).toContain('not valid JSON');
   });
 
+  it('passes options to a rule', async () => {
+    writeFileSync(configFile, 'http {\n  upstream u {\n    server 10.0.0.1 fail_timeout=1h;\n    server 10.0.0.2;\n  }\n}\n');
+    expect((await lintJson()).rules).toEqual(['long-fail-timeout']);
+
+    writeFileSync(join(directory, '.h2sticky-lint.json'), JSON.stringify({ rules: { 'long-fail-timeout': ['warning', { maxSeconds: 7200 }] } }));
+    expect((await lintJson()).rules).toEqual([]);
+  });
+
+  it('rejects unknown rule options', async () => {
+    writeFileSync(join(directory, '.h2sticky-lint.json'), JSON.stringify({ rules: { 'long-fail-timeout': ['warning', { maxMinutes: 10 }] } }));
+    const result = await lintJson();
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('/rules/long-fail-timeout');
+  });
+
+  it('rejects options for a rule without them', async () => {
+    writeFileSync(join(directory, '.h2sticky-lint.json'), JSON.stringify({ rules: { 'backup-with-hash': ['warning', {}] } }));
+    expect((await lintJson()).code).toBe(2);
+  });
+
   it('rejects an invalid severity', async () => {
     writeFileSync(join(directory, '.h2sticky-lint.json'), JSON.stringify({ rules: { 'backup-with-hash': 'fatal' } }));
     const result = await lintJson();

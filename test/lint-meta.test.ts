@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 
 import { ruleDocsPath } from '../src/lint/rule.js';
@@ -38,6 +39,13 @@ describe.each(allRules.map((rule) => [rule.id, rule] as const))('rule %s', (id, 
     const { cases } = (await import(path.href)) as { cases: RuleCases };
     expect(cases.fire.length).toBeGreaterThan(0);
     expect(cases.silent.length).toBeGreaterThan(0);
+  });
+
+  it('has option defaults that fit its option schema', () => {
+    if (!rule.options) return;
+    const validate = new Ajv().compile(rule.options.schema);
+    expect(validate(rule.options.defaults), JSON.stringify(validate.errors)).toBe(true);
+    expect(readFileSync(new URL(ruleDocsPath(id), root), 'utf8')).toContain('## Options');
   });
 
   it('has a description and messages', () => {

@@ -63,6 +63,14 @@ try {
     }
   }
 
+  const phases = { importMs: [], parseMs: [], lintMs: [] };
+  for (let round = 0; round < options.rounds; round++) {
+    const result = spawnSync(process.execPath, [join(root, 'bench/parse/phases.mjs'), file, lintVersion], { timeout: timeoutMs, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`phases failed: ${result.stderr}`);
+    const measured = JSON.parse(result.stdout);
+    for (const key of Object.keys(phases)) phases[key].push(measured[key]);
+  }
+
   const parsers = ['h2sticky', 'nginx-conf', 'webantic'];
   const throughput = new Map(parsers.map((parser) => [parser, []]));
   for (let round = 0; round < Math.max(3, Math.ceil(options.rounds / 2)); round++) {
@@ -82,6 +90,7 @@ try {
     bytes,
     rounds: options.rounds,
     wholeProcessSeconds: Object.fromEntries([...wholeProcess].map(([name, times]) => [name, { median: median(times), min: Math.min(...times), max: Math.max(...times) }])),
+    lintPhasesMs: Object.fromEntries(Object.entries(phases).map(([name, times]) => [name, { median: median(times), min: Math.min(...times), max: Math.max(...times) }])),
     warmParseMegabytesPerSecond: Object.fromEntries([...throughput].map(([name, rates]) => [name, { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) }])),
   };
 
@@ -89,6 +98,10 @@ try {
   process.stdout.write('whole process (s)                      median    min    max\n');
   for (const [name, stats] of Object.entries(report.wholeProcessSeconds)) {
     process.stdout.write(`  ${name.padEnd(36)} ${stats.median.toFixed(3).padStart(6)} ${stats.min.toFixed(3).padStart(6)} ${stats.max.toFixed(3).padStart(6)}\n`);
+  }
+  process.stdout.write('\nh2sticky lint phases, fresh process (ms) median    min    max\n');
+  for (const [name, stats] of Object.entries(report.lintPhasesMs)) {
+    process.stdout.write(`  ${name.padEnd(36)} ${stats.median.toFixed(0).padStart(6)} ${stats.min.toFixed(0).padStart(6)} ${stats.max.toFixed(0).padStart(6)}\n`);
   }
   process.stdout.write('\nwarm in-process parse (MB/s)           median    min    max\n');
   for (const [name, stats] of Object.entries(report.warmParseMegabytesPerSecond)) {

@@ -31,6 +31,20 @@ const schema = {
       type: 'object',
       propertyNames: { enum: allRules.map((rule) => rule.id) },
       additionalProperties: { enum: ['off', ...severities] },
+      // A rule with options also takes [severity, options].
+      properties: Object.fromEntries(
+        allRules
+          .filter((rule) => rule.options)
+          .map((rule) => [
+            rule.id,
+            {
+              anyOf: [
+                { enum: ['off', ...severities] },
+                { type: 'array', items: [{ enum: severities }, rule.options?.schema ?? {}], minItems: 2, additionalItems: false },
+              ],
+            },
+          ]),
+      ),
     },
   },
 } as const;
@@ -75,7 +89,7 @@ export async function loadLintConfig(path: string | undefined, cwd: string): Pro
       file,
       pointer: error.instancePath,
       message: describeSchemaError(error.instancePath, error.message ?? 'is invalid', error.params),
-      hint: 'Allowed keys: nginxVersion ("1.26.3"), edition ("oss" or "plus"), failOn ("error", "warning" or "info"), rules ({"rule-id": "off" | "error" | "warning" | "info"}).',
+      hint: 'Allowed keys: nginxVersion ("1.26.3"), edition ("oss" or "plus"), failOn ("error", "warning" or "info"), rules ({"rule-id": "off" | "error" | "warning" | "info"}, or ["warning", {options}] for rules with options).',
     }));
     throw new InputError(problems, `invalid lint config file ${file}`);
   }

@@ -7,8 +7,11 @@ import type { ParsePayload } from './syntax.js';
 import type { Target } from './target.js';
 import { buildLintTree, type LintNode } from './tree.js';
 
-/** A rule's setting in a config file or on the command line: off, or a severity that replaces the rule's own. */
-export type RuleSetting = 'off' | Severity;
+/**
+ * A rule's setting in a config file: off, a severity that replaces the
+ * rule's own, or a severity with options, such as `["warning", {"maxSeconds": 600}]`.
+ */
+export type RuleSetting = 'off' | Severity | readonly [Severity, Readonly<Record<string, number | string | boolean>>];
 
 export interface LintOptions {
   target: Target;
@@ -61,11 +64,13 @@ export function lintParsed(parsed: ParseResult, options: LintOptions): LintResul
 
   for (const rule of rules) {
     const setting = options.rules?.[rule.id];
+    const severity = typeof setting === 'string' ? setting : setting?.[0];
     const context: RuleContext = {
       target: options.target,
       tree,
+      options: { ...rule.options?.defaults, ...(Array.isArray(setting) ? setting[1] : {}) },
       report: (report) => {
-        const finding = toFinding(rule, report, setting === undefined || setting === 'off' ? undefined : setting);
+        const finding = toFinding(rule, report, severity === undefined || severity === 'off' ? undefined : severity);
         findings.push(finding);
         findingRules.set(finding, rule);
       },

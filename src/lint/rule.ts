@@ -19,6 +19,14 @@ export interface RuleMeta {
    * a more specific one, so that one mistake gives one finding.
    */
   replacesUnknownDirective?: readonly string[];
+  /** Settings a config file may change, with their defaults and a JSON schema for the object that sets them. */
+  options?: RuleOptions;
+}
+
+export interface RuleOptions {
+  defaults: Readonly<Record<string, number | string | boolean>>;
+  /** JSON schema of the options object in a config file. */
+  schema: Readonly<Record<string, unknown>>;
 }
 
 export interface Report {
@@ -33,6 +41,8 @@ export interface Report {
 export interface RuleContext {
   target: Target;
   tree: LintTree;
+  /** The rule's options: its defaults, overridden by the config file. */
+  options: Readonly<Record<string, number | string | boolean>>;
   report(report: Report): void;
 }
 

@@ -3,18 +3,19 @@ import { defineRule } from '../rule.js';
 
 /** `hash … consistent` puts weight × 160 points per address on its ring (ngx_http_upstream_update_chash()). */
 const pointsPerWeight = 160;
-/** Weights above this make rings of tens of thousands of points per server. */
-const maxWeight = 100;
 
 export const consistentHashHugeWeight = defineRule({
   id: 'consistent-hash-huge-weight',
   category: 'upstreams',
   severity: 'warning',
-  description: 'A consistent-hash upstream with server weights above 100, which builds a very large ring in every worker.',
+  description: 'A consistent-hash upstream with server weights above 100 (option maxWeight), which builds a very large ring in every worker.',
+  // Weights above 100 make rings of tens of thousands of points per server.
+  options: { defaults: { maxWeight: 100 }, schema: { type: 'object', properties: { maxWeight: { type: 'integer', minimum: 1 } }, additionalProperties: false } },
   messages: {
     huge: 'weight={{weight}} with "hash ... consistent" adds {{points}} ring points for this server; nginx builds and searches that ring in every worker',
   },
   create(context) {
+    const maxWeight = Number(context.options.maxWeight);
     return {
       upstream: (upstream) => {
         const children = upstream.children ?? [];
