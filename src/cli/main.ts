@@ -26,10 +26,10 @@ const epilogue = `Exit codes:
 
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
-  let exitCode: number = ExitCode.ok;
   let usageError: string | undefined;
+  let running: Promise<number> | undefined;
 
-  const parser = yargs([...argv])
+  const parser = yargs()
     .scriptName('h2sticky')
     .usage('$0 <command> [options]\n\nCompile session-affinity specs to nginx configuration, lint nginx files, and compare nginx with the h2sticky reference proxy.')
     .version(toolVersion)
@@ -49,14 +49,21 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       command: definition.command as string | readonly string[],
       describe: definition.describe,
       builder: definition.builder,
-      handler: async (args: unknown) => {
-        exitCode = await definition.run(args, io);
+      // The handler only starts the command; main awaits it after parsing, so yargs never needs to.
+      handler: (args: unknown) => {
+        // yargs calls the handler even after a validation failure that fail() recorded.
+        if (usageError !== undefined) return;
+        running = definition.run(args, io);
       },
     });
   }
 
+  let output = '';
   try {
-    await parser.parseAsync();
+    // With a callback, yargs hands help and version text to it instead of printing them itself.
+    parser.parse([...argv], {}, (_error, _args, text) => {
+      output = text;
+    });
   } catch (error) {
     return reportError(error, io);
   }
@@ -65,7 +72,14 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     io.err(`h2sticky: ${usageError}\nRun "h2sticky --help" or "h2sticky <command> --help" for usage.\n`);
     return ExitCode.invalidInput;
   }
-  return exitCode;
+  if (output) io.out(output.endsWith('\n') ? output : `${output}\n`);
+  if (!running) return ExitCode.ok;
+
+  try {
+    return await running;
+  } catch (error) {
+    return reportError(error, io);
+  }
 }
 
 function reportError(error: unknown, io: CliIO): ExitCodeValue | 4 {

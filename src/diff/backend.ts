@@ -3,7 +3,7 @@ import { createServer as createHttp2Server, type Http2Server, type Http2ServerRe
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
- * A loopback backend for tests and the diff harness. It answers every request
+ * A loopback backend for tests and the diff harness. It responds to every request
  * with a JSON body naming itself and the request it received, so a client can
  * tell which backend served it and which headers the proxy sent. Faults are
  * set on command: a status to answer with, a delay, a connection closed in
@@ -13,13 +13,13 @@ import type { AddressInfo, Socket } from 'node:net';
 
 export type BackendFault =
   | { kind: 'none' }
-  /** Answer with this status (the body still identifies the backend). */
+  /** Respond with this status (the body still identifies the backend). */
   | { kind: 'status'; status: number }
   /** Wait this long before sending the response header. */
   | { kind: 'delay'; ms: number }
   /** Send the header and part of the body, then destroy the connection. */
   | { kind: 'close-mid-response' }
-  /** Accept the request and never answer. */
+  /** Accept the request and never respond. */
   | { kind: 'hang' };
 
 export interface BackendRequestRecord {
@@ -121,7 +121,7 @@ export class Backend {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Requests received since the last call, and forgets them. */
+  /** Returns the requests received since the last call and clears the list. */
   takeRequests(): BackendRequestRecord[] {
     return this.requests.splice(0, this.requests.length);
   }

@@ -3,7 +3,7 @@
  * (ngx_conf_read_token() in src/core/ngx_conf_file.c) ends a bare word at
  * white space, `;`, `{` or `}`, starts quoted strings at `"` or `'`, treats
  * `#` at the start of a word as a comment and `\` as an escape. Inside double
- * quotes, `\"` and `\\` stand for `"` and `\`; other characters are literal,
+ * quotes, `\"` and `\\` stand for `"` and `\`. Other characters are literal,
  * except that `$` still starts a variable where the directive accepts them.
  */
 

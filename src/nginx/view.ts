@@ -92,7 +92,7 @@ function mainLines(plan: Plan): string[] {
   return lines;
 }
 
-/** The JSON access log records what the diff harness and operators need to see of balancing and affinity. */
+/** Builds the JSON access log format, which records what operators and the diff harness need to see of balancing and affinity. */
 function logFormat(plan: Plan): Pick<HttpView, 'logFormat'> {
   if (plan.logging.format === undefined) return {};
   const fields: [string, string][] = [

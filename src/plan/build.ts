@@ -155,7 +155,7 @@ function planUpstream(spec: NormalizedSpec, upstream: NormalizedUpstream, notes:
 /**
  * Cookie affinity without the sticky directive (open-source nginx before
  * 1.29.6). Each live primary server gets a block of its own in which it is
- * the only primary and every other server is a backup; a map from the cookie
+ * the only primary and every other server is a backup. A map from the cookie
  * to the block name chooses the block, and a map from the last peer in
  * $upstream_addr gives the Set-Cookie value. Every block keeps its own
  * balancing and failure state, as nginx does.
@@ -212,7 +212,7 @@ function planEmulatedCookie(
       source: '$upstream_addr',
       variable: emulation.setCookieVariable,
       entries: emulation.setCookies.map((entry) => ({
-        // The last peer tried answers the request; a trailing upstream name means no peer was left after it.
+        // The last peer tried served the request. A trailing upstream name means no peer was left after it.
         match: `(?:^|, )${escapeRegex(entry.peerName)}(?:, [A-Za-z0-9_-]+)?$`,
         regex: true,
         value: entry.value,
@@ -240,9 +240,9 @@ function escapeRegex(text: string): string {
 }
 
 /**
- * Connection header values for WebSocket locations: `upgrade` for upgrade
- * requests; for the others nothing when the upstream keeps connections
- * alive, or `close` when it does not.
+ * Plans the maps that give WebSocket locations their Connection header:
+ * `upgrade` for upgrade requests. Other requests send none when the upstream
+ * keeps connections alive, and `close` when it does not.
  */
 function planWebsocketMaps(spec: NormalizedSpec): { maps: PlanMap[]; variableFor: (keepalive: boolean) => string } {
   const keepaliveOf = new Map(spec.upstreams.map((upstream) => [upstream.name, upstream.keepalive.enabled]));

@@ -1,4 +1,5 @@
 import { features, type FeatureName } from '../nginx/features.js';
+import { isKnownVariable, variableReferences } from '../nginx/variables.js';
 import { parseServerAddress, peerName, stickyId } from '../plan/peer-name.js';
 import type { Problem, Severity } from '../problems.js';
 import { parseDuration } from './duration.js';
@@ -46,7 +47,68 @@ export function checkSemantics(spec: LoadedSpec, target: Target | undefined, tru
   for (const name of upstreamNames(context)) checkUpstream(context, name);
   checkServers(context);
   checkUnusedUpstreams(context);
+  checkVariables(context);
   return context.problems;
+}
+
+/** Collects every value that nginx evaluates with variables, with its pointer. */
+function variableValues(context: Context): { pointer: string; value: string }[] {
+  const values: { pointer: string; value: string }[] = [];
+  const add = (pointer: string, value: unknown) => {
+    if (typeof value === 'string' && context.trust.trusted(pointer)) values.push({ pointer, value });
+  };
+
+  for (const name of upstreamNames(context)) {
+    const upstream = context.data.upstreams[name];
+    if (!isObject(upstream)) continue;
+    const base = toPointer(['upstreams', name]);
+    if (isObject(upstream.balance)) add(`${base}/balance/key`, (upstream.balance as { key?: unknown }).key);
+    const affinity = upstream.affinity as Record<string, unknown> | undefined;
+    if (!isObject(affinity)) continue;
+    add(`${base}/affinity/key`, affinity.key);
+    for (const list of ['variables', 'create', 'lookup']) {
+      const entries = affinity[list];
+      if (Array.isArray(entries)) entries.forEach((entry, index) => add(`${base}/affinity/${list}/${index}`, entry));
+    }
+  }
+
+  const servers = Array.isArray(context.data.servers) ? context.data.servers : [];
+  servers.forEach((server, serverIndex) => {
+    if (!isObject(server) || !Array.isArray(server.locations)) return;
+    server.locations.forEach((location, locationIndex) => {
+      if (!isObject(location) || !isObject(location.headers)) return;
+      for (const [header, value] of Object.entries(location.headers)) {
+        add(toPointer(['servers', serverIndex, 'locations', locationIndex, 'headers', header]), value);
+      }
+    });
+  });
+  return values;
+}
+
+function checkVariables(context: Context): void {
+  for (const { pointer, value } of variableValues(context)) {
+    const references = variableReferences(value);
+    if (references.invalid !== undefined) {
+      report(
+        context,
+        'spec.invalid-variable',
+        pointer,
+        `"${references.invalid}" in ${JSON.stringify(value)} does not start a variable name`,
+        'write variables as $name or ${name} with letters, digits and "_"; nginx has no escape for a literal "$"',
+      );
+      continue;
+    }
+    for (const name of references.names) {
+      if (isKnownVariable(name)) continue;
+      report(
+        context,
+        'spec.unknown-variable',
+        pointer,
+        `unknown variable "$${name}"`,
+        'use a variable nginx defines, such as $host, $remote_addr, $request_id, $cookie_NAME, $http_NAME or $arg_NAME',
+      );
+    }
+  }
 }
 
 function report(
@@ -89,7 +151,7 @@ function requireFeature(context: Context, feature: FeatureName, pointer: string,
     context,
     'spec.feature-unavailable',
     pointer,
-    `${what} needs ${definition.description}, which ${describeTarget(target)} lacks; open-source nginx has it from ${definition.since}`,
+    `${what} is not available on ${describeTarget(target)}: it needs ${definition.description}, which open-source nginx has from ${definition.since}`,
     `target nginx ${definition.since} or later${plus} with --nginx-version or target.nginx, or remove ${what}`,
   );
 }
@@ -545,6 +607,9 @@ export function sizeBytes(text: string): number {
   const match = /^(\d+)([kKmM]?)$/.exec(text);
   if (!match) return Number.NaN;
   const unit = match[2]!.toLowerCase();
-  return Number(match[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1);
+  let multiplier = 1;
+  if (unit === 'k') multiplier = 1024;
+  if (unit === 'm') multiplier = 1024 * 1024;
+  return Number(match[1]) * multiplier;
 }
 

@@ -48,10 +48,10 @@ describe('build --check', () => {
     expect(readFileSync(output, 'utf8')).toContain('map $cookie_srv_id $h2s_app_upstream');
   });
 
-  it.each([
+  it.for([
     ['1.25.1 to 1.29.5', () => middle, false],
     ['1.29.6 and later', () => native, true],
-  ] as const)('passes nginx -t in the image for %s', async (_name, find, nativeSticky, context) => {
+  ] as const)('passes nginx -t in the image for %s', async ([, find, nativeSticky], context) => {
     const image = useOrSkip(context, find());
     const output = join(directory, `${image.version}.conf`);
     const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', image.version, '--check', '--nginx-image', image.image, '-o', output]);
