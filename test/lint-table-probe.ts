@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,15 +8,15 @@ import type { ContextName } from '../src/lint/directive-table.js';
 /**
  * Wraps one directive line in the blocks that make up `context`, so that
  * `nginx -t` reads it in that context. Returns undefined for contexts this probe cannot
- * build (stream and mail need dynamic modules that may be absent).
+ * build, such as stream and mail when their dynamic modules are not installed.
  */
 export function wrapInContext(context: ContextName, line: string): string | undefined {
-  const events = 'events {}\n';
+  const events = `${loadModules}events {}\n`;
   switch (context) {
     case 'main':
-      return `${line}\n${events}`;
+      return `${events}${line}\n`;
     case 'events':
-      return `events { ${line} }\n`;
+      return `${loadModules}events { ${line} }\n`;
     case 'http':
       return `${events}http { ${line} }\n`;
     case 'server':
@@ -31,10 +31,37 @@ export function wrapInContext(context: ContextName, line: string): string | unde
       return `${events}http { server { listen 127.0.0.1:1; location / { limit_except GET { ${line} } } } }\n`;
     case 'upstream':
       return `${events}http { upstream u { ${line} server 127.0.0.1:1; } }\n`;
+    case 'stream':
+      return hasModule('stream') ? `${events}stream { ${line} }\n` : undefined;
+    case 'stream-server':
+      return hasModule('stream') ? `${events}stream { server { listen 127.0.0.1:1; ${line} } }\n` : undefined;
+    case 'stream-upstream':
+      return hasModule('stream') ? `${events}stream { upstream u { ${line} server 127.0.0.1:1; } }\n` : undefined;
+    case 'mail':
+      return hasModule('mail') ? `${events}mail { ${line} }\n` : undefined;
+    case 'mail-server':
+      return hasModule('mail') ? `${events}mail { server { listen 127.0.0.1:1; ${line} } }\n` : undefined;
     default:
       return undefined;
   }
 }
+
+/** Where Debian's libnginx-mod-* packages install dynamic modules. */
+const moduleDirectory = '/usr/lib/nginx/modules';
+
+/** True when the dynamic module that the directive table names (such as `stream` or `http_geoip`) is installed. */
+export function hasModule(module: string): boolean {
+  return existsSync(`${moduleDirectory}/ngx_${module}_module.so`);
+}
+
+/** load_module lines for every installed dynamic module, so their directives are known to nginx -t. */
+const loadModules = existsSync(moduleDirectory)
+  ? readdirSync(moduleDirectory)
+      .filter((name) => name.endsWith('.so'))
+      .sort()
+      .map((name) => `load_module ${moduleDirectory}/${name};\n`)
+      .join('')
+  : '';
 
 /** Runs `nginx -t` on a configuration text in a fresh prefix and returns its first [emerg] message, or '' when it passed. */
 export function nginxFirstError(nginx: string, config: string): string {
