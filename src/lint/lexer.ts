@@ -85,14 +85,14 @@ export class Lexer {
     const length = source.length;
 
     for (;;) {
+      // The character tests are written out in the hot loops, because a call per character is slow before the JIT warms up.
       let position = this.position;
       while (position < length) {
         const code = source.charCodeAt(position);
-        if (!isSpace(code)) break;
         if (code === LF) {
           this.currentLine++;
           this.lineStart = position + 1;
-        }
+        } else if (code !== SPACE && code !== TAB && code !== CR) break;
         position++;
       }
       this.position = position;
@@ -176,7 +176,7 @@ export class Lexer {
         position++;
         continue;
       }
-      if (isSpace(code) || code === SEMICOLON || code === LEFT_BRACE) break;
+      if (code === SPACE || code === LF || code === SEMICOLON || code === LEFT_BRACE || code === TAB || code === CR) break;
       afterDollar = code === DOLLAR;
       position++;
     }
