@@ -40,7 +40,6 @@ const SEMICOLON = 59;
 const EQUALS = 61;
 const LEFT_BRACKET = 91;
 const BACKSLASH = 92;
-const RIGHT_BRACKET = 93;
 const LEFT_BRACE = 123;
 const RIGHT_BRACE = 125;
 
@@ -355,6 +354,3 @@ function unescape(source: string, start: number, end: number): string {
   }
   return result + source.slice(copyFrom, end);
 }
-
-/** Character codes the builder needs to decide on quoting. */
-export const CharCode = { BACKSLASH, DOUBLE_QUOTE, SINGLE_QUOTE, HASH, LEFT_BRACE, RIGHT_BRACE, SEMICOLON, RIGHT_BRACKET } as const;
