@@ -59,6 +59,19 @@ describe('include', () => {
     expect(payload.errors[0]?.code).toBe('include-not-found');
   });
 
+  it('reports a missing main file without a position', () => {
+    const missing = join(root, 'absent.conf');
+    const { payload } = parseConfigFile(missing);
+    expect(payload.errors.map((error) => [error.code, error.error])).toEqual([['file-not-found', `open() "${missing}" failed (2: No such file or directory)`]]);
+  });
+
+  it('keeps the directives read before a syntax error', () => {
+    const main = write('main.conf', 'worker_processes 1;\nevents {}\n}\nhttp {}\n');
+    const { payload } = parseConfigFile(main);
+    expect(payload.errors.map((error) => error.error)).toEqual([`unexpected "}" in ${main}:3`]);
+    expect(payload.config[0]?.parsed.map((directive) => directive.directive)).toEqual(['worker_processes', 'events']);
+  });
+
   it('accepts a glob that matches nothing', () => {
     const main = write('main.conf', 'include none/*.conf;\n');
     expect(parseConfigFile(main).payload.errors).toEqual([]);

@@ -96,7 +96,8 @@ class ConfigParser {
       this.comments.push({ file: path, line, column, text: comment, trailing });
     });
     try {
-      entry.parsed = this.parseBlock(lexer, entry, 0);
+      // The directives read before a syntax error stay in the payload.
+      this.parseBlock(lexer, entry, 0, entry.parsed);
     } catch (error) {
       if (!(error instanceof SyntaxStop)) throw error;
     } finally {
@@ -204,7 +205,8 @@ class ConfigParser {
   }
 
   private addError(entry: ConfigFile | undefined, code: string, message: string, file: string, line: number, column: number): void {
-    const error: ParseError = { code, file, line, column, error: `${message} in ${file}:${line}` };
+    // nginx names no position when the main file itself cannot be opened.
+    const error: ParseError = { code, file, line, column, error: line > 0 ? `${message} in ${file}:${line}` : message };
     this.errors.push(error);
     const owner = entry ?? this.config[this.indexByPath.get(file) ?? -1];
     if (owner) {
