@@ -1,4 +1,3 @@
-import { serverParameters } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 import { atLeast } from '../target.js';
 
@@ -25,10 +24,9 @@ export const stickyUnsupported = defineRule({
       },
       server: (node) => {
         if (!unsupported || node.context !== 'upstream') return;
-        const parameters = serverParameters(node);
-        for (const parameter of ['route', 'drain']) {
-          if (!parameters.has(parameter)) continue;
-          context.report({ node, messageId: 'parameter', data: { parameter: parameter === 'route' ? 'route=' : parameter, version: context.target.version }, hint });
+        for (const argument of node.args.slice(1)) {
+          if (argument !== 'drain' && !argument.startsWith('route=')) continue;
+          context.report({ node, messageId: 'parameter', data: { parameter: argument, version: context.target.version }, hint });
         }
       },
     };
