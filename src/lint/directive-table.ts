@@ -49,7 +49,7 @@ export interface DirectiveExtra {
   ossSince?: string;
   /** The block holds data lines (`map`, `geo`, `types`, …) rather than directives. */
   entries?: boolean;
-  /** The dynamic module that Debian ships in its own package; nginx knows the directive only after load_module. */
+  /** The dynamic module that Debian ships in its own package; nginx accepts the directive only after load_module. */
   dynamicModule?: string;
 }
 

@@ -104,7 +104,7 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
 const emptyList: readonly LintNode[] = Object.freeze([]);
 /** Blocks with more children than this get an index by name. */
 const maxScannedChildren = 32;
-/** Indexes by children array, so that a rebuilt tree never sees the index of an earlier one. */
+/** Indexes by children array, so that a rebuilt tree never reads the index of an earlier one. */
 const childIndexes = new WeakMap<readonly LintNode[], Map<string, LintNode[]>>();
 
 /**
