@@ -59,6 +59,7 @@ class ConfigParser {
   private readonly indexByPath = new Map<string, number>();
   private readonly activePaths: string[] = [];
   private readonly readFile: (path: string) => string;
+  private readonly argumentScratch: string[] = [];
   /** Line of each block's closing brace, so comments before it stay inside the block. */
   private readonly blockEndLines = new WeakMap<Directive, number>();
 
@@ -132,16 +133,21 @@ class ConfigParser {
   private parseDirective(lexer: Lexer, entry: ConfigFile, depth: number): Directive {
     const directive = createDirective(lexer.value, lexer.line, lexer.column);
     let quoted: boolean[] | undefined = lexer.quoted ? [] : undefined;
+    // Arguments gather in a shared scratch array and are copied out at their exact size: a pushed-to empty array
+    // reserves 17 slots in V8, which for 100,000 directives is megabytes that the garbage collector keeps copying.
+    const scratch = this.argumentScratch;
+    scratch.length = 0;
 
     for (;;) {
       const kind = lexer.next();
 
       if (kind === TokenKind.word) {
-        if (lexer.quoted && quoted === undefined) quoted = directive.args.map(() => false);
+        if (lexer.quoted && quoted === undefined) quoted = scratch.map(() => false);
         if (quoted) quoted.push(lexer.quoted);
-        directive.args.push(lexer.value);
+        scratch.push(lexer.value);
         continue;
       }
+      directive.args = scratch.slice();
       if (kind === TokenKind.semicolon) break;
       if (kind === TokenKind.blockStart) {
         if (directive.directive.endsWith('_by_lua_block')) {

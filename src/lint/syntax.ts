@@ -105,6 +105,9 @@ export function serializePayload(payload: ParsePayload, indent?: number): string
   );
 }
 
+/** Placeholder until the parser sets the real arguments; frozen so that nothing can add to the shared array. */
+const emptyArguments = Object.freeze([]) as unknown as string[];
+
 /**
  * Creates a directive object. Besides the payload fields it has empty slots
  * (parent, file, context and others) that the lint tree fills in. The tree
@@ -117,7 +120,7 @@ export function createDirective(directive: string, line: number, column: number)
     directive,
     line,
     column,
-    args: [] as string[],
+    args: emptyArguments,
     quoted: undefined,
     includes: undefined,
     block: undefined,
