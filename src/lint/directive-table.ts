@@ -394,7 +394,9 @@ const httpUpstream: readonly DirectiveRow[] = [
   ['ip_hash', UP, '0'],
   ['least_conn', UP, '0'],
   ['random', UP, '0-2'],
-  ['keepalive', UP, '1-2'],
+  // The `local` parameter arrived in 1.29.7; before it, keepalive took exactly one argument.
+  ['keepalive', UP, '1', { removed: '1.29.7' }],
+  ['keepalive', UP, '1-2', { since: '1.29.7' }],
   ['keepalive_requests', UP, '1'],
   ['keepalive_time', UP, '1'],
   ['keepalive_timeout', UP, '1'],

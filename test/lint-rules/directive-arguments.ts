@@ -7,9 +7,11 @@ export const cases: RuleCases = {
     { name: 'flag not on or off', config: 'http {\n  sendfile yes;\n}\n', findings: [[2, 3]] },
     { name: 'block directive without block', config: 'http;\n', findings: [[1, 1]] },
     { name: 'simple directive with block', config: 'http {\n  sendfile on { }\n}\n', findings: [[2, 3]] },
+    { name: 'keepalive local before 1.29.7', config: 'http {\n  upstream u {\n    server 10.0.0.1;\n    keepalive 16 local;\n  }\n}\n', version: '1.26.3', findings: [[4, 5]] },
   ],
   silent: [
     { name: 'correct counts', config: 'http {\n  sendfile on;\n  keepalive_timeout 65 60;\n  server { location / { return 200 "ok"; } }\n}\n' },
     { name: 'flag in upper case', config: 'http {\n  sendfile ON;\n}\n' },
+    { name: 'keepalive local from 1.29.7', config: 'http {\n  upstream u {\n    server 10.0.0.1;\n    keepalive 16 local;\n  }\n}\n', version: '1.29.7' },
   ],
 };
