@@ -40,7 +40,10 @@ export const lintCommand = defineCommand<LintArgs>({
         type: 'string',
         describe: 'Also run real "nginx -t" and merge its messages: "local", "local:/path/to/nginx" or "docker:IMAGE". Without --nginx-version, the lint targets that nginx\'s version',
       })
-      .option('list-rules', { type: 'boolean', default: false, describe: 'Print every rule with its severity and description, then exit' }),
+      .option('list-rules', { type: 'boolean', default: false, describe: 'Print every rule with its severity and description, then exit' })
+      .example('$0 lint /etc/nginx/nginx.conf --nginx-version 1.22.1', 'lint for Debian 12 nginx')
+      .example('$0 lint nginx.conf --format sarif > lint.sarif', 'write SARIF for a code-scanning service')
+      .example('$0 lint nginx.conf --nginx local', 'also run the local nginx -t and merge its messages'),
   run: async (args, io) => {
     if (args['list-rules']) {
       for (const rule of allRules) io.out(`${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.description}\n`);

@@ -23,7 +23,9 @@ export const parseCommand = defineCommand<ParseArgs>({
       .option('json', { type: 'boolean', default: false, describe: 'Print the payload (status, errors, config[].parsed[]) as JSON' })
       .option('include-comments', { type: 'boolean', default: false, describe: 'Keep comments as "#" entries in the payload' })
       .option('single-file', { type: 'boolean', default: false, describe: 'Do not follow include directives' })
-      .option('indent', { type: 'number', default: 4, describe: 'Spaces per level when printing the configuration back' }),
+      .option('indent', { type: 'number', default: 4, describe: 'Spaces per level when printing the configuration back' })
+      .example('$0 parse /etc/nginx/nginx.conf --json', 'print the crossplane-shaped payload')
+      .example('$0 parse nginx.conf --indent 2', 'print every file formatted with two-space indents'),
   run: async (args, io) => {
     const { payload } = parseConfigFile(resolve(io.cwd, args.file), {
       includeComments: args['include-comments'] || !args.json,
