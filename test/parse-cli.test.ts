@@ -54,3 +54,16 @@ describe('parse without --json', () => {
     expect(out).toContain(`# configuration file ${join(directory, 'site.conf')}:\nserver {\n    listen 80;\n    if ($request_method = POST) {\n        return 405;\n    }\n}\n`);
   });
 });
+
+describe('parse options', () => {
+  it('rejects a negative indent', async () => {
+    const { code, err } = await runCli(['parse', 'nginx.conf', '--indent', '-2'], directory);
+    expect(code).toBe(2);
+    expect(err).toContain('--indent');
+  });
+
+  it('indents by the given width', async () => {
+    const { out } = await runCli(['parse', 'site.conf', '--indent', '2'], directory);
+    expect(out).toContain('server {\n  listen 80;\n');
+  });
+});

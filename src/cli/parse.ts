@@ -27,6 +27,13 @@ export const parseCommand = defineCommand<ParseArgs>({
       .example('$0 parse /etc/nginx/nginx.conf --json', 'print the crossplane-shaped payload')
       .example('$0 parse nginx.conf --indent 2', 'print every file formatted with two-space indents'),
   run: async (args, io) => {
+    if (!Number.isInteger(args.indent) || args.indent < 0 || args.indent > 16) {
+      throw new InputError(
+        [{ code: 'invalid-indent', severity: 'error', message: `--indent: "${args.indent}" is not a whole number from 0 to 16`, hint: 'Give the spaces per level, for example --indent 2.' }],
+        'invalid --indent',
+      );
+    }
+
     const { payload } = parseConfigFile(resolve(io.cwd, args.file), {
       includeComments: args['include-comments'] || !args.json,
       singleFile: args['single-file'],
