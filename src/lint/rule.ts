@@ -57,7 +57,7 @@ export interface Rule extends RuleMeta {
   create(context: RuleContext): RuleVisitor;
 }
 
-/** Keeps a rule's literal types while checking it against `Rule`. */
+/** Checks a rule definition against `Rule`; each rule file exports one. */
 export function defineRule(rule: Rule): Rule {
   return rule;
 }
