@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import ajvDraft04 from 'ajv-draft-04';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { formatSarif } from '../src/lint/formatters/sarif.js';
 import { allRules } from '../src/lint/rules/index.js';
 import { runCli } from './lint-cli-helpers.js';
 
@@ -58,6 +59,16 @@ describe('lint output', () => {
       ['host-from-http-host', 'warning', 8],
     ]);
     expect(run?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('findings.conf');
+  });
+
+  it('leaves the region out for a finding without a line', () => {
+    const finding = { code: 'nginx-t', severity: 'error' as const, message: 'nginx: [emerg] unknown "x" variable', file: join(directory, 'findings.conf'), line: 0, column: 0 };
+    const log = JSON.parse(formatSarif([finding], allRules, { version: '1.22.1', edition: 'oss' }, directory)) as { runs: { results: { ruleIndex?: number; locations: { physicalLocation: Record<string, unknown> }[] }[] }[] };
+    const ajv = new Ajv4({ strict: false, validateFormats: false, unicodeRegExp: false });
+    expect(ajv.validate(sarifSchema, log), JSON.stringify(ajv.errors)).toBe(true);
+    const result = log.runs[0]?.results[0];
+    expect(result?.ruleIndex).toBeUndefined();
+    expect(result?.locations[0]?.physicalLocation.region).toBeUndefined();
   });
 
   it('marks info findings as SARIF notes', async () => {
