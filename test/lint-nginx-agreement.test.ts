@@ -35,6 +35,8 @@ const explainedConfigs: readonly (readonly [config: string, version: string])[] 
   ['events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:1 route=a;\n    }\n}\n', '1.22.1'],
   ['events {}\nhttp {\n    upstream u {\n        zone u 64k;\n        server localhost:1 resolve;\n    }\n}\n', '1.22.1'],
   ['events {}\nhttp {\n    server {\n        location / {\n            proxy_http_version 2;\n        }\n    }\n}\n', '1.22.1'],
+  ['events {}\nhttp {\n    server {\n        listen 127.0.0.1:1 quic;\n    }\n}\n', '1.22.1'],
+  ['events {}\nhttp {\n    server {\n        listen 127.0.0.1:1 defualt_server;\n    }\n}\n', '1.22.1'],
 ];
 
 const nginx = findNginx();

@@ -16,6 +16,7 @@ import { ipHashBehindProxy } from './ip-hash-behind-proxy.js';
 import { keepaliveBoilerplate } from './keepalive-boilerplate.js';
 import { keepaliveWithoutHttp11 } from './keepalive-without-http11.js';
 import { listenHttp2Deprecated } from './listen-http2-deprecated.js';
+import { listenParameterUnsupported } from './listen-parameter-unsupported.js';
 import { longFailTimeout } from './long-fail-timeout.js';
 import { multipleBalancers } from './multiple-balancers.js';
 import { obsoleteDirective } from './obsolete-directive.js';
@@ -53,6 +54,7 @@ export const allRules: readonly Rule[] = [
   keepaliveBoilerplate,
   keepaliveWithoutHttp11,
   listenHttp2Deprecated,
+  listenParameterUnsupported,
   longFailTimeout,
   multipleBalancers,
   obsoleteDirective,
