@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+
+import { ExitCode, InputError, type Problem, type Severity } from '../problems.js';
+import { loadLintConfig } from '../lint/config-file.js';
+import { formatJson } from '../lint/formatters/json.js';
+import { formatSarif } from '../lint/formatters/sarif.js';
+import { formatStylish } from '../lint/formatters/stylish.js';
+import { lintParsed, severityAtLeast, type Finding } from '../lint/linter.js';
+import { parseConfigFile } from '../lint/parser.js';
+import { allRules } from '../lint/rules/index.js';
+import type { NginxCheckResult } from '../lint/nginx-check.js';
+import type { ParseError, ParsePayload } from '../lint/syntax.js';
+import { parseTarget, supportedVersions, versionNumber, type Target } from '../lint/target.js';
+import { parseNginxSource, type NginxSource } from '../nginx/runner/source.js';
+import { defineCommand } from './command.js';
+
+interface LintArgs {
+  files: string[];
+  'nginx-version'?: string;
+  edition?: string;
+  format: 'stylish' | 'json' | 'sarif';
+  'fail-on'?: Severity;
+  config?: string;
+  nginx?: string;
+  'list-rules': boolean;
+}
+
+export const lintCommand = defineCommand<LintArgs>({
+  command: 'lint [files..]',
+  describe: 'Check nginx configuration files for problems with stickiness, HTTP/2, versions and security',
+  builder: (yargs) =>
+    yargs
+      .positional('files', { type: 'string', array: true, default: [], describe: 'Main nginx configuration files; includes are followed' })
+      .option('nginx-version', { type: 'string', describe: 'nginx version the files are for, such as 1.26.3 (default 1.30.6)' })
+      .option('edition', { type: 'string', choices: ['oss', 'plus'], describe: 'open-source nginx or NGINX Plus (default oss)' })
+      .option('format', { type: 'string', choices: ['stylish', 'json', 'sarif'] as const, default: 'stylish' as const, describe: 'Output format' })
+      .option('fail-on', { type: 'string', choices: ['error', 'warning', 'info'] as const, describe: 'Lowest severity that makes the exit code 1 (default warning)' })
+      .option('config', { type: 'string', describe: 'Lint config file (default: .h2sticky-lint.json in the working directory, if present)' })
+      .option('nginx', {
+        type: 'string',
+        describe: 'Also run real "nginx -t" and merge its messages: "local", "local:/path/to/nginx" or "docker:IMAGE". Without --nginx-version, the lint targets that nginx\'s version',
+      })
+      .option('list-rules', { type: 'boolean', default: false, describe: 'Print every rule with its severity and description, then exit' })
+      .example('$0 lint /etc/nginx/nginx.conf --nginx-version 1.22.1', 'lint for Debian 12 nginx')
+      .example('$0 lint nginx.conf --format sarif > lint.sarif', 'write SARIF for a code-scanning service')
+      .example('$0 lint nginx.conf --nginx local', 'also run the local nginx -t and merge its messages'),
+  run: async (args, io) => {
+    if (args['list-rules']) {
+      for (const rule of allRules) io.out(`${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.description}\n`);
+      return ExitCode.ok;
+    }
+    if (args.files.length === 0) {
+      throw new InputError([{ code: 'missing-file', severity: 'error', message: 'no configuration file given', hint: 'Run "h2sticky lint /etc/nginx/nginx.conf".' }], 'nothing to lint');
+    }
+
+    const { config } = await loadLintConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+    const chosenVersion = args['nginx-version'] ?? config.nginxVersion;
+    let target = parseTarget(chosenVersion, args.edition ?? config.edition, args['nginx-version'] ? '--nginx-version' : 'nginxVersion');
+    const failOn = args['fail-on'] ?? config.failOn ?? 'warning';
+    const source = args.nginx === undefined ? undefined : parseNginxSource(args.nginx);
+
+    const parsedFiles = args.files.map((file) => ({ file: resolve(io.cwd, file), parsed: parseConfigFile(resolve(io.cwd, file)) }));
+    const parseErrors: ParseError[] = parsedFiles.flatMap(({ parsed }) => parsed.payload.errors);
+    if (parseErrors.length > 0) throw new InputError(parseErrors.map(toProblem), `${parseErrors.length} file error${parseErrors.length === 1 ? '' : 's'}; nothing was linted`);
+
+    const findings: Finding[] = [];
+    let suppressed = 0;
+    for (const { file, parsed } of parsedFiles) {
+      const check = source === undefined ? undefined : await runNginxCheckLazily(file, parsed.payload, source);
+      if (check && chosenVersion === undefined) target = targetOfCheckedNginx(target, check.version);
+
+      const result = lintParsed(parsed, config.rules ? { target, rules: config.rules } : { target });
+      findings.push(...(check ? check.merge(result.findings) : result.findings));
+      suppressed += result.suppressed;
+      if (check) io.err(`nginx ${check.version} -t ${check.ok ? 'accepted' : 'rejected'} ${file}\n`);
+    }
+
+    if (args.format === 'json') io.out(formatJson(findings, target, suppressed));
+    else if (args.format === 'sarif') io.out(formatSarif(findings, allRules, target, io.cwd));
+    else io.out(formatStylish(findings));
+
+    return findings.some((finding) => severityAtLeast(finding.severity, failOn)) ? ExitCode.findings : ExitCode.ok;
+  },
+});
+
+/** Runs nginx -t through the runner, which is loaded only when --nginx is given because it pulls in execa. */
+async function runNginxCheckLazily(file: string, payload: ParsePayload, source: NginxSource): Promise<NginxCheckResult & { merge: (findings: readonly Finding[]) => Finding[] }> {
+  const { mergeNginxFindings, runNginxCheck } = await import('../lint/nginx-check.js');
+  const result = await runNginxCheck(file, payload, source);
+  return { ...result, merge: (findings) => mergeNginxFindings(findings, result.findings) };
+}
+
+/** Lints for the version of the nginx that ran `nginx -t`, when it is one the tables describe. */
+function targetOfCheckedNginx(current: Target, version: string): Target {
+  const number = versionNumber(version);
+  const supported = number >= versionNumber(supportedVersions.oldest) && number <= versionNumber(supportedVersions.newest);
+  return supported ? { ...current, version } : current;
+}
+
+function toProblem(error: ParseError): Problem {
+  return { code: error.code, severity: 'error', message: error.error, file: error.file, line: error.line, column: error.column };
+}

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+
+import { ExitCode, InputError } from '../problems.js';
+import { buildConfig } from '../lint/builder.js';
+import { parseConfigFile } from '../lint/parser.js';
+import { serializePayload } from '../lint/syntax.js';
+import { defineCommand } from './command.js';
+
+interface ParseArgs {
+  file: string;
+  json: boolean;
+  'include-comments': boolean;
+  'single-file': boolean;
+  indent: number;
+}
+
+export const parseCommand = defineCommand<ParseArgs>({
+  command: 'parse <file>',
+  describe: 'Parse an nginx configuration with its includes; print it back formatted, or as a crossplane-shaped JSON payload',
+  builder: (yargs) =>
+    yargs
+      .positional('file', { type: 'string', demandOption: true, describe: 'Main nginx configuration file' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the payload (status, errors, config[].parsed[]) as JSON' })
+      .option('include-comments', { type: 'boolean', default: false, describe: 'Keep comments as "#" entries in the payload' })
+      .option('single-file', { type: 'boolean', default: false, describe: 'Do not follow include directives' })
+      .option('indent', { type: 'number', default: 4, describe: 'Spaces per level when printing the configuration back' })
+      .example('$0 parse /etc/nginx/nginx.conf --json', 'print the crossplane-shaped payload')
+      .example('$0 parse nginx.conf --indent 2', 'print every file formatted with two-space indents'),
+  run: async (args, io) => {
+    if (!Number.isInteger(args.indent) || args.indent < 0 || args.indent > 16) {
+      throw new InputError(
+        [{ code: 'invalid-indent', severity: 'error', message: `--indent: "${args.indent}" is not a whole number from 0 to 16`, hint: 'Give the spaces per level, for example --indent 2.' }],
+        'invalid --indent',
+      );
+    }
+
+    const { payload } = parseConfigFile(resolve(io.cwd, args.file), {
+      includeComments: args['include-comments'] || !args.json,
+      singleFile: args['single-file'],
+    });
+
+    if (args.json) {
+      io.out(`${serializePayload(payload, 2)}\n`);
+      return payload.status === 'ok' ? ExitCode.ok : ExitCode.invalidInput;
+    }
+
+    if (payload.errors.length > 0) {
+      const problems = payload.errors.map((error) => ({ code: error.code, severity: 'error' as const, message: error.error, file: error.file, line: error.line, column: error.column }));
+      throw new InputError(problems, `${payload.errors.length} parse error${payload.errors.length === 1 ? '' : 's'}`);
+    }
+    for (const config of payload.config) {
+      if (payload.config.length > 1) io.out(`# configuration file ${config.file}:\n`);
+      io.out(buildConfig(config.parsed, { indent: args.indent }));
+    }
+    return ExitCode.ok;
+  },
+});

@@ -1,0 +1,85 @@
+import type { Directive } from './syntax.js';
+
+export interface BuildOptions {
+  /** Spaces per nesting level. */
+  indent?: number;
+}
+
+/**
+ * Writes directives back as nginx configuration text. Arguments are quoted
+ * when they were quoted in the source or when nginx's lexer would otherwise
+ * split or misread them, so that parsing the output gives the same tree.
+ */
+export function buildConfig(parsed: readonly Directive[], options: BuildOptions = {}): string {
+  const indent = ' '.repeat(options.indent ?? 4);
+  const lines: string[] = [];
+  writeBlock(parsed, 0, indent, lines);
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+function writeBlock(parsed: readonly Directive[], depth: number, indent: string, lines: string[]): void {
+  const padding = indent.repeat(depth);
+  for (const directive of parsed) {
+    if (directive.directive === '#') {
+      lines.push(`${padding}#${directive.comment ?? ''}`);
+      continue;
+    }
+
+    const head = [quoteArgument(directive.directive, false)];
+    const args = directive.args.map((arg, index) => quoteArgument(arg, directive.quoted?.[index] ?? false));
+
+    if (directive.directive.endsWith('_by_lua_block') && !directive.block) {
+      const body = args.length > 0 ? (directive.args[directive.args.length - 1] ?? '') : '';
+      const before = args.slice(0, -1);
+      lines.push(`${padding}${[...head, ...before].join(' ')} {${body}}`);
+      continue;
+    }
+
+    const text = directive.directive === 'if' ? `${head[0]} (${args.join(' ')})` : [...head, ...args].join(' ');
+    if (!directive.block) {
+      lines.push(`${padding}${text};`);
+      continue;
+    }
+    lines.push(`${padding}${text} {`);
+    writeBlock(directive.block, depth + 1, indent, lines);
+    lines.push(`${padding}}`);
+  }
+}
+
+/** Quotes a value when nginx's lexer would not read it back unchanged as one bare word. */
+export function quoteArgument(value: string, wasQuoted: boolean): string {
+  if (!wasQuoted && isSafeBareWord(value)) return value;
+
+  let result = '"';
+  for (let index = 0; index < value.length; index++) {
+    const char = value[index] ?? '';
+    if (char === '"') result += '\\"';
+    else if (char === '\\') {
+      // Only these pairs are unescaped when read back; any other `\x` survives as written.
+      const next = value[index + 1];
+      result += next === undefined || '"\'\\trn'.includes(next) ? '\\\\' : '\\';
+    } else result += char;
+  }
+  return `${result}"`;
+}
+
+function isSafeBareWord(value: string): boolean {
+  if (value === '') return false;
+  const first = value.charCodeAt(0);
+  // A quote, `#` or `}` at the start of a word means something else to the lexer.
+  if (first === 34 || first === 39 || first === 35 || first === 125) return false;
+
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code === 92) {
+      // A backslash protects the next character, and reads back as written unless that character is unescaped.
+      const next = value[index + 1];
+      if (next === undefined || '"\'\\trn'.includes(next)) return false;
+      index++;
+      continue;
+    }
+    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 59) return false;
+    if (code === 123 && value.charCodeAt(index - 1) !== 36) return false;
+  }
+  return true;
+}

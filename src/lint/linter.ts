@@ -1,0 +1,137 @@
+import type { Problem, Severity } from '../problems.js';
+import { parseConfigFile, parseConfigText, type ParseOptions, type ParseResult } from './parser.js';
+import { formatMessage, type Report, type Rule, type RuleContext } from './rule.js';
+import { allRules } from './rules/index.js';
+import { readSuppressions } from './suppressions.js';
+import type { ParsePayload } from './syntax.js';
+import type { Target } from './target.js';
+import { buildLintTree, type LintNode } from './tree.js';
+
+/**
+ * A rule's setting in a config file: off, a severity that replaces the
+ * rule's own, or a severity with options, such as `["warning", {"maxSeconds": 600}]`.
+ */
+export type RuleSetting = 'off' | Severity | readonly [Severity, Readonly<Record<string, number | string | boolean>>];
+
+export interface LintOptions {
+  target: Target;
+  rules?: Readonly<Record<string, RuleSetting>>;
+}
+
+/** A finding: a `Problem` whose `code` is the rule id. */
+export interface Finding extends Problem {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface LintResult {
+  /** Findings sorted by file, line, column and rule id. */
+  findings: Finding[];
+  payload: ParsePayload;
+  /** How many findings inline comments suppressed. */
+  suppressed: number;
+}
+
+const severityRank: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+/** True when `severity` is at least `threshold`. */
+export function severityAtLeast(severity: Severity, threshold: Severity): boolean {
+  return severityRank[severity] >= severityRank[threshold];
+}
+
+/** Parses a main file with its includes and lints it. Parse errors are in `payload.errors`; findings need a tree, so a failed parse still lints what was read. */
+export function lintFile(file: string, options: LintOptions, parseOptions: ParseOptions = {}): LintResult {
+  return lintParsed(parseConfigFile(file, parseOptions), options);
+}
+
+/** Lints configuration text, as if it were the file named. */
+export function lintText(text: string, options: LintOptions, file = 'nginx.conf'): LintResult {
+  return lintParsed(parseConfigText(text, file), options);
+}
+
+/**
+ * Runs every enabled rule over the tree in one walk: each directive is handed
+ * to the handlers registered for its name and to the `*` handlers.
+ */
+export function lintParsed(parsed: ParseResult, options: LintOptions): LintResult {
+  const tree = buildLintTree(parsed.payload, options.target);
+  const rules = allRules.filter((rule) => options.rules?.[rule.id] !== 'off');
+  const findings: Finding[] = [];
+  const findingRules = new Map<Finding, Rule>();
+  const handlers = new Map<string, ((node: LintNode) => void)[]>();
+  const endHandlers: (() => void)[] = [];
+
+  for (const rule of rules) {
+    const setting = options.rules?.[rule.id];
+    const severity = typeof setting === 'string' ? setting : setting?.[0];
+    const context: RuleContext = {
+      target: options.target,
+      tree,
+      options: { ...rule.options?.defaults, ...(Array.isArray(setting) ? setting[1] : {}) },
+      report: (report) => {
+        const finding = toFinding(rule, report, severity === undefined || severity === 'off' ? undefined : severity);
+        findings.push(finding);
+        findingRules.set(finding, rule);
+      },
+    };
+    const visitor = rule.create(context);
+    for (const [name, handler] of Object.entries(visitor)) {
+      if (handler === undefined) continue;
+      if (name === 'end') {
+        endHandlers.push(handler as () => void);
+        continue;
+      }
+      const list = handlers.get(name) ?? [];
+      list.push(handler as (node: LintNode) => void);
+      handlers.set(name, list);
+    }
+  }
+
+  const everyDirective = handlers.get('*') ?? [];
+  for (const node of tree.nodes) {
+    const named = handlers.get(node.name);
+    if (named) for (const handler of named) handler(node);
+    for (const handler of everyDirective) handler(node);
+  }
+  for (const handler of endHandlers) handler();
+
+  const remaining = dropReplacedUnknownDirectives(findings, findingRules);
+  const suppressions = readSuppressions(parsed.comments);
+  const visible = remaining.filter((finding) => !suppressions.isSuppressed(finding.code, finding.file, finding.line));
+  visible.sort(compareFindings);
+  return { findings: visible, payload: parsed.payload, suppressed: remaining.length - visible.length };
+}
+
+function toFinding(rule: Rule, report: Report, severityOverride: Severity | undefined): Finding {
+  const template = rule.messages[report.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${report.messageId}"`);
+  const finding: Finding = {
+    code: rule.id,
+    severity: severityOverride ?? report.severity ?? rule.severity,
+    message: formatMessage(template, report.data),
+    file: report.node.file,
+    line: report.node.line,
+    column: report.node.column,
+  };
+  if (report.hint !== undefined) finding.hint = report.hint;
+  return finding;
+}
+
+/** Drops the generic unknown-directive finding where a rule explains the same directive (such as `sticky` on old nginx). */
+function dropReplacedUnknownDirectives(findings: Finding[], findingRules: ReadonlyMap<Finding, Rule>): Finding[] {
+  const replaced = new Set<string>();
+  for (const finding of findings) {
+    const rule = findingRules.get(finding);
+    if (rule?.replacesUnknownDirective?.length) replaced.add(`${finding.file}:${finding.line}:${finding.column}`);
+  }
+  return findings.filter((finding) => finding.code !== 'unknown-directive' || !replaced.has(`${finding.file}:${finding.line}:${finding.column}`));
+}
+
+/** Orders findings by file, line, column and rule id. */
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  return a.code.localeCompare(b.code);
+}

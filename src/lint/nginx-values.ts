@@ -1,0 +1,114 @@
+import { childrenNamed, type LintNode, type LintTree } from './tree.js';
+
+/** Directives that choose an upstream's balancing method. */
+export const balancerDirectives: readonly string[] = ['hash', 'ip_hash', 'random', 'least_conn', 'least_time'];
+
+/** Balancers that do not support `backup` (ngx_http_upstream_{hash,ip_hash,random}() leave out the BACKUP flag). */
+export const balancersWithoutBackup: readonly string[] = ['hash', 'ip_hash', 'random'];
+
+const timeUnits: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, M: 2_592_000, y: 31_536_000 };
+
+/**
+ * Reads an nginx time value (`30`, `10s`, `1h 30m`, `1h30m`) as seconds, or
+ * undefined when it is not one. A bare number is seconds, as in
+ * ngx_parse_time().
+ */
+export function parseDuration(text: string): number | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (compact === '') return undefined;
+  let total = 0;
+  const pattern = /(\d+)(ms|[smhdwMy])?/gy;
+  let consumed = 0;
+  for (let match = pattern.exec(compact); match; match = pattern.exec(compact)) {
+    total += Number(match[1]) * (timeUnits[match[2] ?? 's'] ?? 1);
+    consumed = pattern.lastIndex;
+  }
+  return consumed === compact.length ? total : undefined;
+}
+
+/** Returns the parameters of an upstream `server` line by name; flags map to `true`. */
+export function serverParameters(server: LintNode): Map<string, string | true> {
+  const parameters = new Map<string, string | true>();
+  for (const arg of server.args.slice(1)) {
+    const equals = arg.indexOf('=');
+    if (equals === -1) parameters.set(arg, true);
+    else parameters.set(arg.slice(0, equals), arg.slice(equals + 1));
+  }
+  return parameters;
+}
+
+/** Returns the parameter names of a `listen` line after the address. */
+export function listenParameters(listen: LintNode): Set<string> {
+  return new Set(listen.args.slice(1).map((arg) => arg.split('=')[0] ?? arg));
+}
+
+/** True when every `listen` of an http server uses TLS (`ssl` or `quic`), so plain HTTP never reaches it. */
+export function isTlsOnlyServer(server: LintNode): boolean {
+  const listens = childrenNamed(server, 'listen');
+  if (listens.length === 0) return false;
+  return listens.every((listen) => {
+    const parameters = listenParameters(listen);
+    return parameters.has('ssl') || parameters.has('quic');
+  });
+}
+
+/** Returns the `upstream` blocks of the http context by name. */
+export function httpUpstreams(tree: LintTree): Map<string, LintNode> {
+  const upstreams = new Map<string, LintNode>();
+  for (const node of tree.byName.get('upstream') ?? []) {
+    const name = node.args[0];
+    if (node.context === 'http' && name !== undefined) upstreams.set(name, node);
+  }
+  return upstreams;
+}
+
+/** Returns the `proxy_pass` directives of the http context whose literal URL names `upstream`. */
+export function proxyPassesTo(tree: LintTree, upstream: string): LintNode[] {
+  return (tree.byName.get('proxy_pass') ?? []).filter((node) => node.context !== 'stream-server' && urlHost(node.args[0]) === upstream);
+}
+
+const urlHosts = new Map<string, string | undefined>();
+
+/** Returns the host part of a `scheme://host[:port]/path` URL as written, variables included. */
+export function urlHost(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  // Several rules look at every proxy_pass, and large configurations repeat the same URLs.
+  if (urlHosts.has(url)) return urlHosts.get(url);
+  const host = parseUrlHost(url);
+  if (urlHosts.size < 100_000) urlHosts.set(url, host);
+  return host;
+}
+
+function parseUrlHost(url: string): string | undefined {
+  const match = /^[a-z]+:\/\/([^/]*)/i.exec(url);
+  if (!match) return undefined;
+  // These variables always start with "/", so the host ends where they begin.
+  const hostPort = (match[1] ?? '').split(/\$\{?(?:request_uri|uri|document_uri)\b/)[0] ?? '';
+  if (hostPort.startsWith('[')) return hostPort.slice(0, hostPort.indexOf(']') + 1);
+  const colon = hostPort.lastIndexOf(':');
+  return colon === -1 ? hostPort : hostPort.slice(0, colon);
+}
+
+/** Returns the variable names (`$name`, `${name}`, `$1`) in a value. */
+export function variablesIn(value: string): string[] {
+  const names: string[] = [];
+  const pattern = /\$(?:\{(\w+)\}|(\w+))/g;
+  for (let match = pattern.exec(value); match; match = pattern.exec(value)) names.push(match[1] ?? match[2] ?? '');
+  return names;
+}
+
+/** Variables whose value the client chooses. */
+export function isClientControlledVariable(name: string): boolean {
+  return /^(?:arg_|http_|cookie_|sent_http_)/.test(name) || ['uri', 'document_uri', 'request_uri', 'args', 'query_string', 'request_body', 'host', 'request'].includes(name);
+}
+
+/** Returns the header name of a header-setting directive, lowercased. */
+export function headerName(node: LintNode): string {
+  return (node.args[0] ?? '').toLowerCase();
+}
+
+/** Finds the http `upstream` block that a `proxy_pass` (or `grpc_pass`) names literally. */
+export function upstreamOfPass(pass: LintNode, upstreams: ReadonlyMap<string, LintNode>): LintNode | undefined {
+  const host = urlHost(pass.args[0]);
+  return host === undefined ? undefined : upstreams.get(host);
+}

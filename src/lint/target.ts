@@ -1,0 +1,73 @@
+import { InputError } from '../problems.js';
+
+export type Edition = 'oss' | 'plus';
+
+/** The nginx build a configuration is meant for. */
+export interface Target {
+  /** nginx version as `major.minor.patch`. For NGINX Plus, the open-source version its release is based on. */
+  version: string;
+  edition: Edition;
+}
+
+/** nginx in Debian sid (1.30.6) is the newest packaged release, so it is the default target. */
+export const defaultTarget: Target = { version: '1.30.6', edition: 'oss' };
+
+/** Oldest and newest versions whose directives and behaviour the tables describe. */
+export const supportedVersions = { oldest: '1.22.0', newest: '1.31.4' } as const;
+
+const versionPattern = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
+
+/** Turns `1.25.1` into a number that orders versions; a missing patch counts as 0. */
+export function versionNumber(version: string): number {
+  const match = versionPattern.exec(version);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * 1_000_000 + Number(match[2]) * 1_000 + Number(match[3] ?? 0);
+}
+
+/** True when `target` is at least `version`. */
+export function atLeast(target: Target, version: string): boolean {
+  return versionNumber(target.version) >= versionNumber(version);
+}
+
+/**
+ * Reads a version given by the user. `1.26` means `1.26.0`. Versions outside
+ * the supported range are rejected, because the tables do not describe them.
+ */
+export function parseTarget(version: string | undefined, edition: string | undefined, source = '--nginx-version'): Target {
+  const text = version ?? defaultTarget.version;
+  const match = versionPattern.exec(text);
+  if (!match) {
+    throw new InputError([
+      {
+        code: 'invalid-nginx-version',
+        severity: 'error',
+        message: `${source}: "${text}" is not an nginx version`,
+        hint: 'Write it as MAJOR.MINOR or MAJOR.MINOR.PATCH, for example 1.26.3.',
+      },
+    ]);
+  }
+  const normalized = `${match[1]}.${match[2]}.${match[3] ?? '0'}`;
+  const number = versionNumber(normalized);
+  if (number < versionNumber(supportedVersions.oldest) || number > versionNumber(supportedVersions.newest)) {
+    throw new InputError([
+      {
+        code: 'unsupported-nginx-version',
+        severity: 'error',
+        message: `${source}: nginx ${normalized} is outside the supported range ${supportedVersions.oldest} to ${supportedVersions.newest}`,
+        hint: `Choose a version from ${supportedVersions.oldest} to ${supportedVersions.newest}.`,
+      },
+    ]);
+  }
+  const chosenEdition = edition ?? defaultTarget.edition;
+  if (chosenEdition !== 'oss' && chosenEdition !== 'plus') {
+    throw new InputError([
+      {
+        code: 'invalid-edition',
+        severity: 'error',
+        message: `--edition: "${chosenEdition}" is not an nginx edition`,
+        hint: 'Use "oss" for open-source nginx or "plus" for NGINX Plus.',
+      },
+    ]);
+  }
+  return { version: normalized, edition: chosenEdition };
+}

@@ -1,0 +1,191 @@
+import { childContext, checkDirective, type DirectiveCheck } from './directive-set.js';
+import type { ContextName } from './directive-table.js';
+import { markLinted, type Directive, type ParsePayload } from './syntax.js';
+import type { Target } from './target.js';
+
+/**
+ * A directive in the configuration as nginx reads it: `include` is replaced
+ * by the directives of the files it names, and every node stores its parent,
+ * its file and its context.
+ */
+export interface LintNode {
+  name: string;
+  args: string[];
+  quoted: boolean[] | undefined;
+  file: string;
+  line: number;
+  column: number;
+  parent: LintNode | undefined;
+  /** The directives of its block, or undefined for a simple directive. */
+  children: LintNode[] | undefined;
+  /** The context the directive appears in; undefined inside data blocks (`map`, `types`, …) and unknown blocks. */
+  context: ContextName | undefined;
+  /** The table check for the target, computed once while the tree is built. */
+  check: DirectiveCheck | undefined;
+}
+
+export interface LintTree {
+  /** The directives of the main file at the top level. */
+  roots: LintNode[];
+  /** Every node in document order, nested ones after their parent. */
+  nodes: LintNode[];
+  byName: Map<string, LintNode[]>;
+  /** The nodes whose directive-table check failed, in document order. */
+  failedChecks: LintNode[];
+}
+
+/** Included files are expanded at most this deep; the parser already rejects cycles. */
+const maxIncludeDepth = 64;
+
+/** A parsed directive that serves as a lint node; `owner` is the tree that claimed it. */
+type ReusedDirective = Directive & LintNode & { owner: LintTree | undefined };
+
+/**
+ * Builds the lint tree of a parse payload, expanding includes in place and
+ * checking each directive against the table. The nodes are the payload's
+ * own directive objects (see createDirective), filled in here, so a payload
+ * serves one lint tree at a time: building another tree from it rewrites
+ * the nodes of the previous one. A file included twice is copied for its
+ * second place, because each node has one parent.
+ */
+export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
+  const nodes: LintNode[] = [];
+  const byName = new Map<string, LintNode[]>();
+  const failedChecks: LintNode[] = [];
+  const main = payload.config[0];
+
+  function convert(list: readonly Directive[], file: string, parent: LintNode | undefined, context: ContextName | undefined, depth: number, out: LintNode[]): void {
+    for (const directive of list) {
+      if (directive.directive === '#') continue;
+
+      if (directive.directive === 'include' && directive.includes && depth < maxIncludeDepth) {
+        for (const index of directive.includes) {
+          const included = payload.config[index];
+          if (included) convert(included.parsed, included.file, parent, context, depth + 1, out);
+        }
+        continue;
+      }
+
+      let node = directive as ReusedDirective;
+      if (node.owner === tree) node = { ...node };
+      node.owner = tree;
+      node.name = directive.directive;
+      node.file = file;
+      node.parent = parent;
+      node.children = undefined;
+      node.context = context;
+      node.check = undefined;
+      if (context !== undefined) {
+        node.check = checkDirective(node.name, context, node.args, directive.block !== undefined, target);
+        if (node.check.kind !== 'ok') failedChecks.push(node);
+      }
+      out.push(node);
+      nodes.push(node);
+      const named = byName.get(node.name);
+      if (named) named.push(node);
+      else byName.set(node.name, [node]);
+
+      if (directive.block) {
+        node.children = [];
+        const variant = node.check?.kind === 'ok' ? node.check.variant : undefined;
+        const inner = context === undefined ? undefined : childContext(node.name, context, variant);
+        convert(directive.block, file, node, inner, depth, node.children);
+      }
+    }
+  }
+
+  const roots: LintNode[] = [];
+  const tree: LintTree = { roots, nodes, byName, failedChecks };
+  markLinted(payload);
+  if (main) convert(main.parsed, main.file, undefined, 'main', 0, roots);
+  return tree;
+}
+
+const emptyList: readonly LintNode[] = Object.freeze([]);
+/** Blocks with more children than this get an index by name. */
+const maxScannedChildren = 32;
+/** Indexes by children array, so that a rebuilt tree never reads the index of an earlier one. */
+const childIndexes = new WeakMap<readonly LintNode[], Map<string, LintNode[]>>();
+
+/**
+ * Returns the directives named `name` directly inside `node`'s block. Rules
+ * ask this for every directive they visit, so large blocks are indexed by
+ * name once. The returned list may be shared: do not change it.
+ */
+export function childrenNamed(node: LintNode | undefined, name: string): readonly LintNode[] {
+  const children = node?.children;
+  if (!children) return emptyList;
+
+  // A short block is cheaper to scan than to index; most blocks are short.
+  if (children.length <= maxScannedChildren) {
+    let found: LintNode[] | undefined;
+    for (const child of children) {
+      if (child.name !== name) continue;
+      found ??= [];
+      found.push(child);
+    }
+    return found ?? emptyList;
+  }
+
+  let index = childIndexes.get(children);
+  if (!index) {
+    index = new Map();
+    for (const child of children) {
+      const list = index.get(child.name);
+      if (list) list.push(child);
+      else index.set(child.name, [child]);
+    }
+    childIndexes.set(children, index);
+  }
+  return index.get(name) ?? emptyList;
+}
+
+/** Finds the nearest enclosing directive named `name`. */
+export function ancestorNamed(node: LintNode, name: string): LintNode | undefined {
+  for (let current = node.parent; current; current = current.parent) if (current.name === name) return current;
+  return undefined;
+}
+
+/** Returns the list a node is in: its parent's children, or the top level. */
+export function siblings(node: LintNode, tree: LintTree): LintNode[] {
+  return node.parent?.children ?? tree.roots;
+}
+
+/**
+ * Returns the directives named `name` that are in effect at `node`. nginx
+ * inherits array-type directives whole: the nearest level that sets the
+ * directive at least once wins, and the levels above it are not merged in.
+ */
+export function effectiveDirectives(node: LintNode, name: string, tree: LintTree): readonly LintNode[] {
+  let level: LintNode | undefined = node;
+  while (level) {
+    const found = childrenNamed(level, name);
+    if (found.length > 0) return found;
+    level = level.parent;
+  }
+  return tree.roots.filter((root) => root.name === name);
+}
+
+/** Finds the http `server` block that contains a node. */
+export function enclosingServer(node: LintNode): LintNode | undefined {
+  for (let current: LintNode | undefined = node; current; current = current.parent) {
+    if (current.name === 'server' && current.context === 'http') return current;
+  }
+  return undefined;
+}
+
+/** Returns the `upstream` name a `proxy_pass`, `grpc_pass` or similar URL names, when it is literal. */
+export function upstreamNameOfUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const match = /^(?:https?|grpcs?):\/\/([^/:$]+)(?:[/]|$)/.exec(url);
+  return match?.[1];
+}
+
+/** Finds the nearest block, from `start` outward, that sets `name` itself, and returns it with those directives. */
+export function nearestLevelWith(start: LintNode | undefined, name: string): { level: LintNode; directives: readonly LintNode[] } | undefined {
+  for (let level = start; level; level = level.parent) {
+    const directives = childrenNamed(level, name);
+    if (directives.length > 0) return { level, directives };
+  }
+  return undefined;
+}

@@ -1,0 +1,97 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { featureLevels } from '../src/nginx/runner/images.js';
+import type { DockerNginxSource, LocalNginxSource } from '../src/nginx/runner/source.js';
+import { findLocalNginx, findNginxImageSource, useOrSkip, type Availability } from './helpers/environment.js';
+import { runCli } from './lint-cli-helpers.js';
+
+interface JsonFinding {
+  rule: string;
+  severity: string;
+  message: string;
+  file: string;
+  line: number;
+}
+
+let nginx: Availability<LocalNginxSource> | undefined;
+let stickyImage: Availability<DockerNginxSource> | undefined;
+let directory: string;
+
+beforeAll(async () => {
+  nginx = await findLocalNginx();
+  stickyImage = await findNginxImageSource(featureLevels.nativeSticky);
+  directory = mkdtempSync(join(tmpdir(), 'h2sticky-lint-nginx-'));
+  writeFileSync(join(directory, 'nginx.conf'), 'events {}\nhttp {\n    include sites/app.conf;\n}\n');
+  writeFileSync(join(directory, 'variable.conf'), 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18080;\n        return 200 $no_such_variable;\n    }\n}\n');
+  writeFileSync(join(directory, 'sticky.conf'), 'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:1;\n        sticky cookie srv;\n    }\n}\n');
+  const sites = join(directory, 'sites');
+  mkdirSync(sites);
+  // The include carries a mistake that only nginx reports: a URI part in proxy_pass inside a regex location.
+  writeFileSync(
+    join(sites, 'app.conf'),
+    'upstream app {\n    server 127.0.0.1:1;\n}\nserver {\n    listen 127.0.0.1:18081;\n    location ~ ^/api/ {\n        proxy_pass http://app/v1/;\n    }\n}\n',
+  );
+});
+
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+async function lintWithNginx(file: string, extra: string[] = []): Promise<{ code: number; findings: JsonFinding[]; err: string }> {
+  const { code, out, err } = await runCli(['lint', file, '--nginx', 'local', '--format', 'json', ...extra], directory);
+  const findings = out === '' ? [] : (JSON.parse(out) as { findings: JsonFinding[] }).findings;
+  return { code, findings, err };
+}
+
+describe('lint --nginx', () => {
+  it('adds messages only nginx -t reports', async (context) => {
+    useOrSkip(context, nginx);
+    const { code, findings, err } = await lintWithNginx('variable.conf');
+    expect(code).toBe(1);
+    expect(findings).toEqual([expect.objectContaining({ rule: 'nginx-t', severity: 'error', message: 'nginx: [emerg] unknown "no_such_variable" variable', file: join(directory, 'variable.conf') })]);
+    expect(err).toMatch(/nginx \d+\.\d+\.\d+ -t rejected/);
+  });
+
+  it('maps messages in included files back to them', async (context) => {
+    useOrSkip(context, nginx);
+    const { findings } = await lintWithNginx('nginx.conf');
+    const fromNginx = findings.filter((finding) => finding.rule === 'nginx-t');
+    expect(fromNginx).toHaveLength(1);
+    expect(fromNginx[0]?.file).toBe(join(directory, 'sites/app.conf'));
+    expect(fromNginx[0]?.line).toBe(7);
+    expect(fromNginx[0]?.message).toContain('"proxy_pass" cannot have URI part in location given by regular expression');
+  });
+
+  it('keeps one finding when a rule and nginx agree', async (context) => {
+    useOrSkip(context, nginx);
+    const { findings } = await lintWithNginx('sticky.conf', ['--nginx-version', '1.22.1']);
+    expect(findings.map((finding) => finding.rule)).toEqual(['sticky-unsupported']);
+  });
+
+  it('targets the version of the nginx in a Docker image', async (context) => {
+    const image = useOrSkip(context, stickyImage);
+    const { code, findings, err } = await runCli(['lint', 'sticky.conf', '--nginx', `docker:${image.image}`, '--format', 'json'], directory).then((run) => ({
+      code: run.code,
+      err: run.err,
+      findings: (JSON.parse(run.out) as { findings: JsonFinding[] }).findings,
+    }));
+    expect(err).toMatch(/nginx 1\.(29|3\d)\.\d+ -t accepted/);
+    expect(findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('exits 3 when the nginx binary is missing', async () => {
+    const { code, err } = await runCli(['lint', 'variable.conf', '--nginx', 'local:/nonexistent/nginx'], directory);
+    expect(code).toBe(3);
+    expect(err).toContain('/nonexistent/nginx');
+  });
+
+  it('exits 2 on an unreadable source form', async () => {
+    const { code } = await runCli(['lint', 'variable.conf', '--nginx', 'podman:nginx'], directory);
+    expect(code).toBe(2);
+  });
+});

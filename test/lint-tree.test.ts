@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { lintParsed } from '../src/lint/linter.js';
+import { parseConfigFile } from '../src/lint/parser.js';
+import { serializePayload } from '../src/lint/syntax.js';
+import { parseTarget } from '../src/lint/target.js';
+import { buildLintTree } from '../src/lint/tree.js';
+
+let directory: string;
+let main: string;
+
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), 'h2sticky-lint-tree-'));
+  mkdirSync(join(directory, 'common'));
+  main = join(directory, 'nginx.conf');
+  writeFileSync(main, 'http {\n  server {\n    listen 80;\n    include common/headers.conf;\n  }\n  server {\n    listen 81;\n    include common/headers.conf;\n  }\n}\n');
+  writeFileSync(join(directory, 'common/headers.conf'), 'location / {\n  proxy_set_header Host $http_host;\n}\n');
+});
+
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+const target = parseTarget('1.30.6', 'oss');
+
+describe('lint tree', () => {
+  it('gives a file included twice a node in each place', () => {
+    const tree = buildLintTree(parseConfigFile(main).payload, target);
+    const locations = tree.byName.get('location') ?? [];
+    expect(locations).toHaveLength(2);
+    expect(locations[0]).not.toBe(locations[1]);
+    expect(locations.map((location) => location.parent?.children?.[0]?.args[0])).toEqual(['80', '81']);
+    expect(locations.map((location) => location.file)).toEqual([join(directory, 'common/headers.conf'), join(directory, 'common/headers.conf')]);
+  });
+
+  it('reports each included copy', () => {
+    const result = lintParsed(parseConfigFile(main), { target });
+    expect(result.findings.map((finding) => `${finding.code}@${finding.line}`)).toEqual(['host-from-http-host@2', 'host-from-http-host@2']);
+  });
+
+  it('lints the same parse result twice alike', () => {
+    const parsed = parseConfigFile(main);
+    const first = lintParsed(parsed, { target }).findings;
+    const second = lintParsed(parsed, { target: parseTarget('1.22.1', 'oss') }).findings;
+    expect(second).toEqual(first);
+  });
+
+  it('keeps lint fields out of the JSON payload', () => {
+    const parsed = parseConfigFile(main);
+    lintParsed(parsed, { target });
+    const json = JSON.parse(serializePayload(parsed.payload)) as { config: { parsed: Record<string, unknown>[] }[] };
+    expect(Object.keys(json.config[0]?.parsed[0] ?? {}).sort()).toEqual(['args', 'block', 'column', 'directive', 'line']);
+    expect(Object.keys(json.config[0] ?? {}).sort()).toEqual(['errors', 'file', 'parsed', 'status']);
+  });
+});
