@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import { compileSpecFile } from '../compile.js';
-import { checkPlan, type CheckResult } from '../nginx/check.js';
-import { layouts, type Layout } from '../nginx/render.js';
+import type { CheckResult } from '../nginx/check.js';
+import { layouts, type Layout } from '../nginx/layout.js';
 import { formatNginxSource, type NginxSource } from '../nginx/runner/source.js';
 import { ExitCode } from '../problems.js';
 import type { CliIO } from './command.js';
@@ -54,6 +53,8 @@ export const buildCommand = defineCommand({
       .example('$0 build shop.yaml -o nginx.conf --check', 'write nginx.conf only if the local nginx accepts it')
       .example('$0 build shop.yaml --nginx-version 1.30.6 --check --nginx-image h2sticky/nginx:1.30.6', 'check with nginx 1.30.6 in Docker'),
   run: async (args, io) => {
+    // Loaded here rather than at the top, so that other commands start without the compiler's packages.
+    const { compileSpecFile } = await import('../compile.js');
     const result = await compileSpecFile(args.spec, { target: targetOverride(args), layout: args.layout });
     printProblems(io, result.problems);
     if (!result.config || !result.plan) {
@@ -66,6 +67,7 @@ export const buildCommand = defineCommand({
     if (args.check) {
       const source: NginxSource =
         args['nginx-image'] !== undefined ? { kind: 'docker', image: args['nginx-image'] } : { kind: 'local', bin: args['nginx-bin'] ?? 'nginx' };
+      const { checkPlan } = await import('../nginx/check.js');
       const check = await checkPlan(result.plan, { source, layout: args.layout, fileName: path ?? 'generated.conf' });
       reportCheck(io, check, result.config, source, path ?? 'generated.conf');
       if (!check.ok) {

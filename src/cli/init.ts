@@ -2,8 +2,6 @@ import { access } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
-import Handlebars from 'handlebars';
-
 import { packagePath } from '../paths.js';
 import { ExitCode } from '../problems.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -11,7 +9,8 @@ import { defaultVersionText, parseVersion, unsupportedReason } from '../nginx/ve
 import { defineCommand } from './command.js';
 
 /** Renders the commented example spec that `init` writes. */
-export function exampleSpec(fileName: string, nginxVersion: string, edition: 'oss' | 'plus'): string {
+export async function exampleSpec(fileName: string, nginxVersion: string, edition: 'oss' | 'plus'): Promise<string> {
+  const { default: Handlebars } = await import('handlebars');
   const template = Handlebars.compile(readFileSync(packagePath('templates', 'init-spec.yaml.hbs'), 'utf8'), { noEscape: true, strict: true });
   return template({ fileName, nginxVersion, edition });
 }
@@ -40,7 +39,7 @@ export const initCommand = defineCommand({
       io.err(`h2sticky: ${args.file} already exists; pass --force to overwrite it, or name another file\n`);
       return ExitCode.invalidInput;
     }
-    await writeFileAtomic(path, exampleSpec(basename(args.file), args['nginx-version'], args.edition));
+    await writeFileAtomic(path, await exampleSpec(basename(args.file), args['nginx-version'], args.edition));
     io.err(`wrote ${args.file}; edit the servers and certificate paths, then run: h2sticky build ${args.file} -o nginx.conf\n`);
     return ExitCode.ok;
   },

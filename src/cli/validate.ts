@@ -1,6 +1,4 @@
-import { validateLoadedSpec } from '../compile.js';
 import { ExitCode, hasErrors } from '../problems.js';
-import { loadSpecFile } from '../spec/load.js';
 import { describeTarget } from '../spec/target.js';
 import { defineCommand } from './command.js';
 import { countSummary, printProblems } from './report.js';
@@ -22,6 +20,8 @@ export const validateCommand = defineCommand({
       .example('$0 validate shop.yaml', 'check shop.yaml for the nginx version it names')
       .example('$0 validate shop.yaml --nginx-version 1.22.1', 'check that it also works on Debian bookworm'),
   run: async (args, io) => {
+    // Loaded here rather than at the top, so that other commands start without the compiler's packages.
+    const [{ validateLoadedSpec }, { loadSpecFile }] = await Promise.all([import('../compile.js'), import('../spec/load.js')]);
     const validation = validateLoadedSpec(await loadSpecFile(args.spec), targetOverride(args));
     const valid = !hasErrors(validation.problems);
 

@@ -6,10 +6,9 @@ import { packagePath } from '../paths.js';
 import type { Plan } from '../plan/types.js';
 import { buildView } from './view.js';
 
-/** `full` writes a whole nginx.conf; `http` writes the contents of an http block, to be included from nginx.conf. */
-export type Layout = 'full' | 'http';
+import type { Layout } from './layout.js';
 
-export const layouts: readonly Layout[] = ['full', 'http'];
+export { layouts, type Layout } from './layout.js';
 
 type Template = (context: unknown) => string;
 

@@ -55,10 +55,10 @@ describe('spec schema', () => {
     }
   });
 
-  it('accepts the spec that init writes, for each edition', () => {
+  it('accepts the spec that init writes, for each edition', async () => {
     for (const edition of ['oss', 'plus'] as const) {
       for (const version of ['1.22', '1.26', '1.30']) {
-        const result = compileSpecText(exampleSpec('h2sticky.yaml', version, edition), 'h2sticky.yaml');
+        const result = compileSpecText(await exampleSpec('h2sticky.yaml', version, edition), 'h2sticky.yaml');
         expect(result.problems.filter((problem) => problem.severity === 'error'), `${version} ${edition}`).toEqual([]);
       }
     }
