@@ -37,8 +37,8 @@ export interface Downstream extends BodySink {
   readonly body: Readable;
   /** False when the request ended with its header (END_STREAM, or no length and not chunked). */
   readonly hasBody: boolean;
-  /** Sends the status line and header; endStream when there is no body. */
-  sendHead(status: number, headers: readonly HeaderField[], endStream: boolean): void;
+  /** Sends the status line and header; endStream when there is no body, trailers when end() may carry trailers (gRPC). */
+  sendHead(status: number, headers: readonly HeaderField[], endStream: boolean, trailers?: boolean): void;
   /** Resets the stream or closes the connection: the response cannot be completed. */
   abort(): void;
   /** True once the response header went out. */
@@ -95,7 +95,7 @@ export class Http2Downstream implements Downstream {
     return this.stream.closed || this.stream.destroyed;
   }
 
-  sendHead(status: number, headers: readonly HeaderField[], endStream: boolean): void {
+  sendHead(status: number, headers: readonly HeaderField[], endStream: boolean, trailers = false): void {
     if (this.closed) return;
     const outgoing: OutgoingHttpHeaders = { ':status': status };
     for (const header of headers) {
@@ -105,8 +105,8 @@ export class Http2Downstream implements Downstream {
       else outgoing[name] = [...(Array.isArray(existing) ? existing : [String(existing)]), header.value];
     }
     this.headSent = true;
-    this.stream.respond(outgoing, { endStream, waitForTrailers: !endStream });
-    if (!endStream) {
+    this.stream.respond(outgoing, { endStream, waitForTrailers: trailers && !endStream });
+    if (trailers && !endStream) {
       this.stream.once('wantTrailers', () => {
         const trailers = this.trailersPending;
         if (trailers === undefined || trailers.length === 0) {

@@ -6,14 +6,14 @@
  */
 
 import type { PlanLocation, PlanServer } from '../plan/types.js';
-import type { AttemptOutcome, RuntimePeer, UpstreamStep } from './core/types.js';
+import type { AttemptOutcome, RuntimePeer, UpstreamStep, UpstreamUse } from './core/types.js';
 import type { Downstream } from './downstream.js';
 import { closingStatuses, errorPage } from './error-pages.js';
 import { logEvents, type AccessRecord, type ProxyLogger } from './logging.js';
 import { normalizeUri } from './locations.js';
 import { buildUpstreamHeaders } from './request-headers.js';
 import { addedHeaders, passedBackendHeaders } from './response-headers.js';
-import type { BlockUse, ProxyRuntime } from './runtime.js';
+import type { ProxyRuntime } from './runtime.js';
 import { validateHost, type ListenSocket } from './server-names.js';
 import type { HeaderOutcome } from './upstream/attempt.js';
 import { runHttp1Attempt } from './upstream/http1.js';
@@ -35,7 +35,7 @@ interface RequestState {
   started: number;
   server?: PlanServer;
   location?: PlanLocation;
-  use?: BlockUse;
+  use?: UpstreamUse;
   peer?: RuntimePeer;
   connectMs?: number;
   headerMs?: number;
@@ -195,10 +195,10 @@ async function proxy(state: RequestState, location: PlanLocation, body: Buffer |
   const { runtime, down, facts } = state;
   facts.bodyLength = body?.length ?? (down.hasBody ? 0 : undefined);
 
-  const use = runtime.core.startUse(location, {
+  const use = runtime.core.startUse({
     method: facts.method,
     cookieHeaders: facts.headers.filter((header) => header.name.toLowerCase() === 'cookie').map((header) => header.value),
-    variables: (name) => runtime.variables.reader(name.startsWith('$') ? name.slice(1) : name)(facts),
+    variables: (name) => runtime.variables.reader(name.slice(1))(facts),
     unbufferedBody: false,
     location,
     clientAddress: facts.remoteAddress,
@@ -220,7 +220,7 @@ async function proxy(state: RequestState, location: PlanLocation, body: Buffer |
     const cached = connection !== undefined;
     const http2 = location.upstreamHttpVersion === '2';
     if (!connection) {
-      const connected = await connectPeer(peer.plan.endpoint, peer.name, location.timeouts.connectMs, http2);
+      const connected = await connectPeer(peer.endpoint, peer.name, location.timeouts.connectMs, http2);
       if (connected.kind !== 'connected') {
         logUpstreamError(state, log, connected.kind === 'timeout' ? 'upstream timed out (110: Connection timed out) while connecting to upstream' : `connect() failed (${connected.message}) while connecting to upstream`);
         step = use.report(connected.kind === 'timeout' ? { kind: 'timeout' } : { kind: 'error', cachedConnection: false }, false);
@@ -302,7 +302,7 @@ async function passResponse(state: RequestState, outcome: Extract<HeaderOutcome,
   headers.push(...addedHeaders(runtime.rules(location!).addHeaders, head.status, facts));
 
   const empty = head.noBody || head.contentLength === 0;
-  down.sendHead(head.status, headers, empty);
+  down.sendHead(head.status, headers, empty, location!.module === 'grpc');
   const result = empty ? await outcome.body.pipe(nullSink) : await outcome.body.pipe(down);
   state.responseMs = performance.now() - attemptStart;
   state.use!.finish();

@@ -7,28 +7,13 @@
 
 import type { Plan, PlanLocation, PlanServer, PlanUpstream } from '../plan/types.js';
 import { formatVersion } from '../nginx/version.js';
-import type { UpstreamUse, UpstreamUseInput } from './core/types.js';
+import { ProxyCore, type ProxyCoreOptions } from './core/index.js';
 import { LocationTable } from './locations.js';
 import { compileHeaderRules, type HeaderRules } from './request-headers.js';
 import { compileAddHeaders, type AddHeaderRule } from './response-headers.js';
 import { collectListenSockets, type ListenSocket } from './server-names.js';
 import { KeepalivePool } from './upstream/pool.js';
 import { VariableTable } from './variables.js';
-
-/** An upstream use together with the block that serves it. */
-export interface BlockUse extends UpstreamUse {
-  /** The upstream block that serves the request (for emulated affinity, the block the cookie chose). */
-  readonly upstream: PlanUpstream;
-}
-
-/** The decision core as the network side uses it: one upstream use per request. */
-export interface ProxyCore {
-  /** Starts the use of the location's upstream by one request; for emulated affinity the core chooses the block. */
-  startUse(location: PlanLocation, input: UpstreamUseInput): BlockUse;
-}
-
-/** Builds a core with fresh balancer state for a Plan. */
-export type CoreFactory = (plan: Plan) => ProxyCore;
 
 export interface LocationRules {
   headers: HeaderRules;
@@ -50,7 +35,7 @@ export class ProxyRuntime {
 
   constructor(
     readonly plan: Plan,
-    coreFactory: CoreFactory,
+    coreOptions: ProxyCoreOptions = {},
   ) {
     const target = plan.target;
     this.nginxVersion = target.version.patchGiven ? formatVersion(target.version) : `${target.version.major}.${target.version.minor}.0`;
@@ -73,7 +58,7 @@ export class ProxyRuntime {
         });
       }
     }
-    this.core = coreFactory(plan);
+    this.core = new ProxyCore(plan, coreOptions);
   }
 
   locations(server: PlanServer): LocationTable {

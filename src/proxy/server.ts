@@ -16,7 +16,8 @@ import { Http1Downstream, Http2Downstream, type ConnectionInfo } from './downstr
 import { forwardRequest } from './forward.js';
 import { http2Limits, measureHeaders, refuseStream, SessionGuard } from './limits.js';
 import { logEvents, type ProxyLogger } from './logging.js';
-import { ProxyRuntime, type CoreFactory } from './runtime.js';
+import type { ProxyCoreOptions } from './core/index.js';
+import { ProxyRuntime } from './runtime.js';
 import type { ListenSocket } from './server-names.js';
 import { EnvironmentError } from '../problems.js';
 
@@ -25,7 +26,8 @@ const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 export interface ProxyServerOptions {
   plan: Plan;
-  core: CoreFactory;
+  /** Options of the decision core, such as a simulated clock. */
+  core?: ProxyCoreOptions;
   logger: ProxyLogger;
   /** Longest wait for in-flight requests when stopping, in milliseconds (default 30000). */
   drainTimeoutMs?: number;
@@ -58,6 +60,10 @@ export class ProxyServer {
   private readonly contexts = new WeakMap<Socket, ConnectionContext>();
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<ServerHttp2Session>();
+  /** Each HTTP/2 session's connection; node exposes the session's socket only through a proxy object. */
+  private readonly sessionContexts = new WeakMap<ServerHttp2Session, { context: ConnectionContext; guard: SessionGuard }>();
+  /** The connection being handed to the HTTP/2 server; its 'session' event fires during the hand-over. */
+  private handingOver: ConnectionContext | undefined;
   private readonly http1: HttpServer;
   private readonly http2: Http2Server;
   private inFlight = 0;
@@ -231,7 +237,7 @@ export class ProxyServer {
     const servername = (socket as TLSSocket & { servername?: string | false }).servername;
     const context = this.track(socket, key, 'https', typeof servername === 'string' ? servername : undefined);
     if (!context) return;
-    if (socket.alpnProtocol === 'h2') this.http2.emit('connection', socket);
+    if (socket.alpnProtocol === 'h2') this.handToHttp2(socket, context);
     else this.http1.emit('connection', socket);
   }
 
@@ -241,7 +247,7 @@ export class ProxyServer {
     if (!context) return;
     const listen = context.listen;
     if (!listen.http1) {
-      this.http2.emit('connection', socket);
+      this.handToHttp2(socket, context);
       return;
     }
     if (!listen.h2) {
@@ -257,18 +263,31 @@ export class ProxyServer {
       if (matches && received.length < http2Preface.length) return;
       socket.off('data', onData);
       socket.pause();
+      // Both servers read bytes that are already buffered on the socket before they read from its handle.
       socket.unshift(received);
-      if (matches) this.http2.emit('connection', socket);
+      if (matches) this.handToHttp2(socket, context);
       else this.http1.emit('connection', socket);
-      socket.resume();
     };
     socket.on('data', onData);
   }
 
+  private handToHttp2(socket: Socket, context: ConnectionContext): void {
+    this.handingOver = context;
+    try {
+      this.http2.emit('connection', socket);
+    } finally {
+      this.handingOver = undefined;
+    }
+  }
+
   private onSession(session: ServerHttp2Session): void {
+    const context = this.handingOver;
+    if (!context) {
+      session.destroy();
+      return;
+    }
     this.sessions.add(session);
-    const guard = new SessionGuard(session);
-    (session as ServerHttp2Session & { h2sGuard?: SessionGuard }).h2sGuard = guard;
+    this.sessionContexts.set(session, { context, guard: new SessionGuard(session) });
     session.on('close', () => this.sessions.delete(session));
     session.on('error', () => undefined);
     if (this.draining) session.close();
@@ -276,15 +295,14 @@ export class ProxyServer {
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
     stream.on('error', () => undefined);
-    const session = stream.session as (ServerHttp2Session & { h2sGuard?: SessionGuard }) | undefined;
-    const socket = session?.socket as Socket | undefined;
-    const context = socket ? this.contexts.get(socket) : undefined;
-    if (!session || !context) {
+    const entry = stream.session ? this.sessionContexts.get(stream.session as ServerHttp2Session) : undefined;
+    if (!entry) {
       refuseStream(stream);
       return;
     }
+    const context = entry.context;
 
-    const verdict = session.h2sGuard?.admit(stream.id ?? 0) ?? 'accept';
+    const verdict = entry.guard.admit(stream.id ?? 0);
     if (verdict !== 'accept') {
       this.options.logger.info({ event: logEvents.limit, limit: verdict === 'goaway' ? 'refused streams' : 'new streams per read', remoteAddr: context.info.remoteAddress }, 'client sent too many streams at once');
       refuseStream(stream);

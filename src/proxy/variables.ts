@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 
 import type { PlanMap } from '../plan/types.js';
-import { findCookie } from './cookies.js';
+import { parseCookieLines } from './core/cookie-lines.js';
+import { compileMap } from './core/map.js';
 
 /** One request header as received; HTTP/2 names are lowercase, HTTP/1 names keep their case. */
 export interface HeaderField {
@@ -139,7 +140,7 @@ export class VariableTable {
     if (name.startsWith('cookie_')) {
       const cookie = name.slice(7);
       const splitOnComma = this.options.cookieSplitsOnComma;
-      return (facts) => findCookie(headerValues(facts, 'cookie'), cookie, splitOnComma) ?? '';
+      return (facts) => parseCookieLines(headerValues(facts, 'cookie'), cookie, splitOnComma) ?? '';
     }
     if (name.startsWith('arg_')) {
       const argument = name.slice(4);
@@ -155,23 +156,15 @@ export class VariableTable {
     // A placeholder breaks a cycle between maps; the Plan never makes one.
     this.mapReaders.set(map.variable, () => '');
     const source = compileTemplate(map.source, this);
-    const exact = new Map<string, string>();
-    const patterns: { pattern: RegExp; value: string }[] = [];
-    for (const entry of map.entries) {
-      // nginx compares string keys without regard to case; `~` regexes are case-sensitive.
-      if (entry.regex) patterns.push({ pattern: new RegExp(entry.match), value: entry.value });
-      else if (!exact.has(entry.match.toLowerCase())) exact.set(entry.match.toLowerCase(), entry.value);
-    }
-
+    const compiled = compileMap(map);
     const variable = map.variable;
+    // $upstream_addr changes between attempts, so a map on it is evaluated afresh each time.
+    const cacheable = !map.source.includes('$upstream_');
     const reader: VariableReader = (facts) => {
-      const known = facts.mapCache?.get(variable);
+      const known = cacheable ? facts.mapCache?.get(variable) : undefined;
       if (known !== undefined) return known;
-      const input = evaluate(source, facts);
-      let value = exact.get(input.toLowerCase());
-      if (value === undefined) value = patterns.find((candidate) => candidate.pattern.test(input))?.value ?? map.defaultValue;
-      // $upstream_addr changes during a request, so a map on it is not kept.
-      if (!map.source.includes('$upstream_')) (facts.mapCache ??= new Map()).set(variable, value);
+      const value = compiled.evaluate(evaluate(source, facts));
+      if (cacheable) (facts.mapCache ??= new Map()).set(variable, value);
       return value;
     };
     this.mapReaders.set(map.variable, reader);

@@ -65,6 +65,8 @@ class Http1Exchange implements UpstreamBody {
       }
       this.socket.on('data', this.onData);
       this.socket.on('close', this.onClose);
+      // A cached connection may have been paused by the body of its previous response.
+      this.socket.resume();
       this.connection.requests++;
 
       const head = serializeHttp1Head(this.request);

@@ -121,6 +121,7 @@ export class KeepalivePool {
       connection.socket.once('data', entry.onEvent);
       connection.socket.once('close', entry.onEvent);
       connection.socket.once('end', entry.onEvent);
+      connection.socket.resume();
     }
     this.entries.unshift(entry);
   }
