@@ -130,23 +130,33 @@ export class ProxyServer {
     for (const session of this.sessions) if (!session.closed) session.close();
     this.http1.closeIdleConnections();
 
-    const timeoutMs = this.options.drainTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        if (this.inFlight === 0) resolve();
-        else this.idleWaiters.push(resolve);
-      }),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    const deadline = Date.now() + (this.options.drainTimeoutMs ?? 30_000);
+    await this.waitUntil(deadline, (done) => {
+      if (this.inFlight === 0) done();
+      else this.idleWaiters.push(done);
+    });
+    // Sessions closed gracefully end once their last frames are written.
+    await Promise.all(
+      [...this.sessions].map((session) => this.waitUntil(deadline, (done) => (session.closed || session.destroyed ? done() : session.once('close', done)))),
+    );
+    this.http1.closeIdleConnections();
 
     for (const session of this.sessions) session.destroy();
     for (const socket of this.sockets) socket.destroy();
     this.runtime.close();
     this.options.logger.info({ event: logEvents.stopped }, 'stopped');
+  }
+
+  /** Waits for `start` to call its callback, or until the deadline (epoch milliseconds). */
+  private async waitUntil(deadline: number, start: (done: () => void) => void): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => start(resolve)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private async bind(runtime: ProxyRuntime): Promise<void> {
@@ -360,6 +370,8 @@ function listenOn(server: NetServer, listen: ListenSocket): Promise<void> {
   });
 }
 
+/** Stops accepting connections; the open ones stay, since net.Server.close() waits for them before its callback. */
 function closeServer(server: NetServer): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
+  server.close();
+  return Promise.resolve();
 }

@@ -75,6 +75,8 @@ interface CachedEntry {
 export class KeepalivePool {
   /** Most recently cached first. */
   private readonly entries: CachedEntry[] = [];
+  /** Set by closeAll(): connections released later are closed, as after a reload or stop. */
+  private closed = false;
 
   constructor(readonly settings: PlanKeepalive) {}
 
@@ -95,7 +97,7 @@ export class KeepalivePool {
   release(connection: UpstreamConnection): void {
     const { connections, timeoutMs, requests } = this.settings;
     const closed = connection.socket.destroyed || connection.session?.closed === true || connection.session?.destroyed === true;
-    if (connections === 0 || connection.requests >= requests || closed) {
+    if (this.closed || connections === 0 || connection.requests >= requests || closed) {
       destroyConnection(connection);
       return;
     }
@@ -126,8 +128,9 @@ export class KeepalivePool {
     this.entries.unshift(entry);
   }
 
-  /** Closes every cached connection. */
+  /** Closes every cached connection, and every connection released from now on. */
   closeAll(): void {
+    this.closed = true;
     for (const entry of this.entries.splice(0)) {
       this.detach(entry);
       destroyConnection(entry.connection);
