@@ -1,8 +1,9 @@
 import { buildCommand } from './build.js';
 import type { CommandDefinition } from './command.js';
 import { initCommand } from './init.js';
+import { proxyCommand } from './proxy.js';
 import { schemaCommand } from './schema.js';
 import { validateCommand } from './validate.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: readonly CommandDefinition<unknown>[] = [buildCommand, validateCommand, schemaCommand, initCommand];
+export const commands: readonly CommandDefinition<unknown>[] = [buildCommand, validateCommand, schemaCommand, initCommand, proxyCommand];
