@@ -82,7 +82,7 @@ export class ProxyCore {
     }
   }
 
-  /** The balancer of an upstream block by its nginx name. */
+  /** Returns the balancer of an upstream block by its nginx name. */
   balancer(name: string): CoreUpstreamBalancer {
     return this.block(name).balancer;
   }

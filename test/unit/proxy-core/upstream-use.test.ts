@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Plan, PlanLocation, PlanUpstream } from '../../../src/plan/types.js';
-import { SimulatedClock } from '../../../src/proxy/core/clock.js';
-import { ProxyCore } from '../../../src/proxy/core/core.js';
-import { GlibcRandom } from '../../../src/proxy/core/glibc-random.js';
+import type { PlanLocation, PlanUpstream } from '../../../src/plan/types.js';
 import type { UpstreamStep, UpstreamUseInput } from '../../../src/proxy/core/types.js';
-import { planLocation, planUpstream } from './helpers.js';
+import { planLocation, planUpstream, testCore } from './helpers.js';
 
-/** A core over a Plan with one directly routed upstream. */
-function coreFor(upstream: PlanUpstream, version = '1.30.6'): { core: ProxyCore; clock: SimulatedClock } {
-  const [major, minor, patch] = version.split('.').map(Number) as [number, number, number];
-  const plan = {
-    target: { version: { major, minor, patch, patchGiven: true } },
-    maps: [],
-    upstreams: [upstream],
-    routes: [{ kind: 'direct', specUpstream: upstream.specUpstream, upstream: upstream.name }],
-  } as unknown as Plan;
-  const clock = new SimulatedClock(1_000_000_000);
-  return { core: new ProxyCore(plan, { clock, random: new GlibcRandom(7) }), clock };
-}
+const coreFor = (upstream: PlanUpstream) => testCore(upstream);
 
 function input(location: PlanLocation, overrides: Partial<UpstreamUseInput> = {}): UpstreamUseInput {
   return { clientAddress: '127.0.0.1', method: 'GET', cookieHeaders: [], variables: () => undefined, unbufferedBody: false, location, ...overrides };
@@ -134,10 +120,10 @@ describe('upstream use', () => {
     const use = core.startUse(input(planLocation(), { cookieHeaders: [`srv=${sidB}`] }));
     const first = use.start();
     expect(portOf(first)).toBe('18082');
-    expect(first.kind === 'attempt' && first.setCookie).toBe(`srv=${sidB}; path=/`);
+    expect(first).toMatchObject({ kind: 'attempt', setCookie: `srv=${sidB}; path=/` });
     const second = use.report({ kind: 'error', cachedConnection: false }, false);
     const sidA = core.balancer('app').primary[0]!.sid;
-    expect(second.kind === 'attempt' && second.setCookie).toBe(`srv=${sidA}; path=/`);
+    expect(second).toMatchObject({ kind: 'attempt', setCookie: `srv=${sidA}; path=/` });
     expect(use.report({ kind: 'error', cachedConnection: false }, false)).toEqual({ kind: 'error', status: 502 });
     expect(use.setCookie()).toBe(`srv=${sidA}; path=/`);
   });
