@@ -181,6 +181,12 @@ export class StepRunner {
     };
     const [firstObservations, secondObservations] = await Promise.all([observationsOf(this.states[0], first), observationsOf(this.states[1], second)]);
 
+    for (const [index, request] of requests.entries()) {
+      if (request.label === undefined) continue;
+      this.states[0].labels.set(request.label, firstObservations[index]!.backend);
+      this.states[1].labels.set(request.label, secondObservations[index]!.backend);
+    }
+
     const results = requests.map((request, index): RequestResult => {
       const observations: [Observation, Observation] = [firstObservations[index]!, secondObservations[index]!];
       const differences = compareObservations(...observations).map((difference) => {
@@ -202,11 +208,6 @@ export class StepRunner {
       };
     });
 
-    for (const [index, request] of requests.entries()) {
-      if (request.label === undefined) continue;
-      this.states[0].labels.set(request.label, firstObservations[index]!.backend);
-      this.states[1].labels.set(request.label, secondObservations[index]!.backend);
-    }
     this.options.onRequestsDone?.(requests.length);
     return results;
   }
