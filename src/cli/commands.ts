@@ -1,4 +1,5 @@
 import { buildCommand } from './build.js';
+import { diffCommand } from './diff.js';
 import type { CommandDefinition } from './command.js';
 import { initCommand } from './init.js';
 import { proxyCommand } from './proxy.js';
@@ -6,4 +7,4 @@ import { schemaCommand } from './schema.js';
 import { validateCommand } from './validate.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: readonly CommandDefinition<unknown>[] = [buildCommand, validateCommand, schemaCommand, initCommand, proxyCommand];
+export const commands: readonly CommandDefinition<unknown>[] = [buildCommand, validateCommand, schemaCommand, initCommand, proxyCommand, diffCommand];
