@@ -43,6 +43,8 @@ export interface ConnectionTarget {
   localAddress: string;
   /** TLS server name (SNI). */
   serverName: string;
+  /** Longest wait for one response, in milliseconds (default responseTimeoutMs). */
+  timeoutMs?: number;
 }
 
 /**
@@ -89,7 +91,7 @@ class Http2Connection implements ClientConnection {
     } catch (error) {
       return { headers: {}, body: Buffer.alloc(0), error: describeError(error) };
     }
-    return sendOnSession(session, request);
+    return sendOnSession(session, request, this.target.timeoutMs ?? responseTimeoutMs);
   }
 
   async close(): Promise<void> {
@@ -148,7 +150,7 @@ class Http2Connection implements ClientConnection {
   }
 }
 
-function sendOnSession(session: ClientHttp2Session, request: OutgoingRequest): Promise<RawResponse> {
+function sendOnSession(session: ClientHttp2Session, request: OutgoingRequest, timeoutMs: number): Promise<RawResponse> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let status: number | undefined;
@@ -177,8 +179,8 @@ function sendOnSession(session: ClientHttp2Session, request: OutgoingRequest): P
 
     const timer = setTimeout(() => {
       stream.close(http2Constants.NGHTTP2_CANCEL);
-      finish(`no response within ${responseTimeoutMs} ms`);
-    }, responseTimeoutMs);
+      finish(`no response within ${timeoutMs} ms`);
+    }, timeoutMs);
 
     stream.on('response', (received) => {
       const { [http2Constants.HTTP2_HEADER_STATUS]: statusText, ...rest } = received;
@@ -206,6 +208,7 @@ class Http1Connection implements ClientConnection {
   send(request: OutgoingRequest): Promise<RawResponse> {
     const tls = this.target.protocol === 'http1-tls';
     const send = tls ? httpsRequest : httpRequest;
+    const timeoutMs = this.target.timeoutMs ?? responseTimeoutMs;
 
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
@@ -231,7 +234,7 @@ class Http1Connection implements ClientConnection {
           path: request.path,
           headers: { host: request.authority, ...request.headers },
           agent: this.agent,
-          timeout: responseTimeoutMs,
+          timeout: timeoutMs,
           ...(tls ? tlsOptions(this.target.serverName) : {}),
         },
         (incoming) => {
@@ -244,7 +247,7 @@ class Http1Connection implements ClientConnection {
       );
       outgoing.on('timeout', () => {
         outgoing.destroy();
-        finish(`no response within ${responseTimeoutMs} ms`);
+        finish(`no response within ${timeoutMs} ms`);
       });
       outgoing.on('error', (error) => finish(describeError(error)));
       outgoing.end(request.body);

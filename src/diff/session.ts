@@ -22,6 +22,8 @@ export interface DiffSessionOptions {
   /** The nginx under test first, the reference second. */
   servers: [ServerUnderTest, ServerUnderTest];
   explained: readonly ExplainedDifference[];
+  /** Longest wait for one response, in milliseconds (default 10000). */
+  responseTimeoutMs?: number;
   /** Called after each request step with the number of requests it compared. */
   onRequestsDone?: (count: number) => void;
 }
@@ -77,6 +79,7 @@ export class DiffSession {
         backends,
         explained: this.options.explained,
         routes: bound.routes,
+        ...(this.options.responseTimeoutMs !== undefined ? { responseTimeoutMs: this.options.responseTimeoutMs } : {}),
         ...(this.options.onRequestsDone ? { onRequestsDone: this.options.onRequestsDone } : {}),
       });
       const steps = await runner.run();

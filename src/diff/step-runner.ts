@@ -43,11 +43,13 @@ export interface StepRunnerOptions {
   explained: readonly ExplainedDifference[];
   /** Resolved connections, by `client/connection`. */
   routes: ReadonlyMap<string, ConnectionRoute>;
+  /** Longest wait for one response, in milliseconds. */
+  responseTimeoutMs?: number;
   onRequestsDone?: (count: number) => void;
 }
 
-/** Longest wait for a server's access records after its responses arrived, in milliseconds. */
-const accessRecordWaitMs = 3000;
+/** Longest wait for a server's access records after its responses arrived, in milliseconds; nginx writes its line as the response ends. */
+const accessRecordWaitMs = 1000;
 
 class SideState {
   readonly jars = new Map<string, ClientJar>();
@@ -227,6 +229,7 @@ export class StepRunner {
         port: state.side.ports.get(route.specPort) ?? route.specPort,
         localAddress: client.address,
         serverName: route.authority,
+        ...(this.options.responseTimeoutMs !== undefined ? { timeoutMs: this.options.responseTimeoutMs } : {}),
       });
       state.connections.set(key, connection);
     }
