@@ -130,3 +130,36 @@ for (const level of levels) {
     }
   });
 }
+
+/**
+ * The smallest scenarios that show where the proxy still differs from nginx.
+ * Each must keep diverging; when one stops, the proxy was fixed and the
+ * fixture belongs in fixtures/scenarios.
+ */
+describe('known proxy divergences on native sticky', () => {
+  const directory = `${scenarioDirectory}/proxy-divergences`;
+  const files = readdirSync(directory).filter((name) => name.endsWith('.yaml')).sort();
+  let found: Availability<{ source: NginxSource; version: string }> | undefined;
+  let session: DiffSession | undefined;
+
+  beforeAll(async () => {
+    found = await findSource(levels[2]!);
+    if (!found.available) return;
+    session = new DiffSession({ nginxVersion: found.value.version, servers: [new NginxServer(found.value), new InProcessProxy()], explained, responseTimeoutMs: 3000 });
+  });
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  for (const file of files) {
+    it(file.replace(/\.yaml$/, ''), async (context) => {
+      useOrSkip(context, found);
+      const loaded = await loadScenarioFile(`${directory}/${file}`);
+      expect(loaded.problems).toEqual([]);
+      const spec = await resolveScenarioSpec(loaded.scenario!);
+      const result = await session!.run(loaded.scenario!, spec.spec!);
+      expect(result.status, `the proxy no longer diverges on ${file}; move it to ${scenarioDirectory}\n${formatTextReport([result])}`).toBe('diverged');
+    });
+  }
+});

@@ -11,7 +11,7 @@ import { divergences, type RequestResult, type ScenarioRunResult, type StepResul
 
 /** Steps shown before the first divergence. */
 const contextSteps = 6;
-const columnWidth = 54;
+const columnWidth = 64;
 
 export function formatTextReport(results: readonly ScenarioRunResult[]): string {
   const lines: string[] = [];
