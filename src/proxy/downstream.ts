@@ -37,6 +37,8 @@ export interface Downstream extends BodySink {
   readonly body: Readable;
   /** False when the request ended with its header (END_STREAM, or no length and not chunked). */
   readonly hasBody: boolean;
+  /** HTTP/2: the request has a :scheme; always true for HTTP/1. */
+  readonly hasScheme: boolean;
   /** Sends the status line and header; endStream when there is no body, trailers when end() may carry trailers (gRPC). */
   sendHead(status: number, headers: readonly HeaderField[], endStream: boolean, trailers?: boolean): void;
   /** Resets the stream or closes the connection: the response cannot be completed. */
@@ -54,6 +56,7 @@ export class Http2Downstream implements Downstream {
   readonly authority: string | undefined;
   readonly headers: HeaderField[] = [];
   readonly hasBody: boolean;
+  readonly hasScheme: boolean;
   headSent = false;
   private trailersPending: HeaderField[] | undefined;
 
@@ -67,6 +70,7 @@ export class Http2Downstream implements Downstream {
     this.method = String(incoming[':method'] ?? '');
     this.target = String(incoming[':path'] ?? '');
     const authority = incoming[':authority'];
+    this.hasScheme = incoming[':scheme'] !== undefined;
     this.hasBody = !stream.readableEnded && !(stream as unknown as { endAfterHeaders: boolean }).endAfterHeaders;
 
     const cookies: string[] = [];
@@ -149,6 +153,7 @@ export class Http1Downstream implements Downstream {
   readonly authority: string | undefined;
   readonly headers: HeaderField[] = [];
   readonly hasBody: boolean;
+  readonly hasScheme = true;
   headSent = false;
 
   constructor(

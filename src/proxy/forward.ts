@@ -44,12 +44,11 @@ interface RequestState {
 }
 
 /** Handles one request; never rejects, because every failure becomes a response or an aborted stream. */
-export async function forwardRequest(runtime: ProxyRuntime, socket: ListenSocket, down: Downstream, log: ProxyLogger, presetStatus?: number): Promise<void> {
+export async function forwardRequest(runtime: ProxyRuntime, socket: ListenSocket, down: Downstream, log: ProxyLogger): Promise<void> {
   const state: RequestState = { runtime, down, facts: initialFacts(down), started: performance.now() };
   let status = 0;
   try {
-    // A limit already decided the answer, such as 494 for a header list over nginx's buffers.
-    status = presetStatus === undefined ? await route(state, socket, log) : sendErrorPage(state, presetStatus, []);
+    status = await route(state, socket, log);
   } catch (error) {
     log.error({ event: logEvents.internalError, err: error, requestId: state.facts.requestId }, 'request failed inside the proxy');
     if (!down.headSent) status = sendErrorPage(state, 500, []);
@@ -105,6 +104,8 @@ async function route(state: RequestState, socket: ListenSocket, log: ProxyLogger
 
   if (down.protocol === 'HTTP/1.1' && down.authority === undefined) return rejectClient(state, 400, 'client sent HTTP/1.1 request without "Host" header', log);
   if (down.protocol === 'HTTP/2.0') {
+    // ngx_http_v2_construct_request_line() needs :path and :scheme before the method is looked at.
+    if (down.target === '' || !down.hasScheme) return rejectClient(state, 400, 'client sent no :path or :scheme header', log);
     if (down.method === 'CONNECT') return rejectClient(state, 405, 'client sent CONNECT method', log);
     if (target.features.hopByHopRejectedInHttp2) {
       const bad = down.headers.find((header) => http2ConnectionHeaders.has(header.name) || (header.name === 'te' && header.value.toLowerCase() !== 'trailers'));

@@ -19,8 +19,9 @@ export const http2Limits = {
   newStreamsPerRead: 256,
   /** Refused streams that close the connection (nginx 1.25.3): max(http2_max_concurrent_streams, 100). */
   refusedStreams: 128,
-  /** large_client_header_buffers default: 4 buffers of 8 KiB; one header field must fit in one buffer. */
+  /** large_client_header_buffers default: 4 buffers of 8 KiB. nginx compares each field's HPACK-encoded length with one buffer. */
   maxHeaderFieldBytes: 8192,
+  /** The names and values of one header list together may fill all four buffers. */
   maxHeaderListBytes: 4 * 8192,
 } as const;
 
@@ -34,7 +35,11 @@ export class SessionGuard {
   private resetScheduled = false;
   private goawaySent = false;
 
-  constructor(private readonly session: ServerHttp2Session) {}
+  /** `perReadLimits`: the new-stream and refused-stream limits, which nginx has from 1.25.3. */
+  constructor(
+    private readonly session: ServerHttp2Session,
+    private readonly perReadLimits: boolean,
+  ) {}
 
   /** Decides on a new stream; the caller answers `refuse` by resetting the stream and `goaway` by closing the session. */
   admit(streamId: number): StreamVerdict {
@@ -49,7 +54,7 @@ export class SessionGuard {
         this.resetScheduled = false;
       });
     }
-    if (this.newInThisRead > http2Limits.newStreamsPerRead) {
+    if (this.perReadLimits && this.newInThisRead > http2Limits.newStreamsPerRead) {
       this.refused++;
       if (this.refused > http2Limits.refusedStreams) return this.closeSession(streamId);
       return 'refuse';
@@ -67,21 +72,34 @@ export class SessionGuard {
   private closeSession(streamId: number): StreamVerdict {
     this.goawaySent = true;
     this.session.goaway(constants.NGHTTP2_NO_ERROR, streamId);
-    this.session.destroy();
+    // Closing lets the GOAWAY frame go out first; destroy() right away could replace it with an error.
+    this.session.close();
+    setTimeout(() => this.session.destroy(), 1_000).unref();
     return 'goaway';
   }
 }
 
-/** Total size of a header list as HTTP/2 counts it (name + value + 32 per field), and the largest single field. */
-export function measureHeaders(rawHeaders: readonly string[]): { total: number; largestField: number } {
+/**
+ * Tells whether a decoded header list breaks nginx's limits, which nginx
+ * answers with a connection error ENHANCE_YOUR_CALM (ngx_http_v2_state_field_len(),
+ * ngx_http_v2_state_process_header()): names and values together over
+ * maxHeaderListBytes, or one field whose encoded length exceeds one buffer.
+ *
+ * NOTE: node:http2 hands over decoded headers only. A Huffman code has at
+ * least 5 bits per byte, so a field decoded to more than 8 / 5 of the limit
+ * is too large for certain; a smaller field that nginx rejects because its
+ * encoding is longer (bytes with long Huffman codes) passes here.
+ */
+export function exceedsHeaderLimits(rawHeaders: readonly string[]): boolean {
+  const surelyTooLargeField = Math.floor((http2Limits.maxHeaderFieldBytes * 8) / 5);
   let total = 0;
-  let largestField = 0;
   for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-    const size = rawHeaders[index]!.length + rawHeaders[index + 1]!.length;
-    total += size + 32;
-    if (size > largestField) largestField = size;
+    const name = rawHeaders[index]!.length;
+    const value = rawHeaders[index + 1]!.length;
+    if (name > surelyTooLargeField || value > surelyTooLargeField) return true;
+    total += name + value;
   }
-  return { total, largestField };
+  return total > http2Limits.maxHeaderListBytes;
 }
 
 /** Resets a stream that a limit refused. */

@@ -14,12 +14,14 @@ import { createSecureContext, createServer as createTlsServer, type SecureContex
 import type { Plan, PlanServer } from '../plan/types.js';
 import { Http1Downstream, Http2Downstream, type ConnectionInfo } from './downstream.js';
 import { forwardRequest } from './forward.js';
-import { http2Limits, measureHeaders, refuseStream, SessionGuard } from './limits.js';
+import { constants as http2Constants } from 'node:http2';
+import { exceedsHeaderLimits, http2Limits, refuseStream, SessionGuard } from './limits.js';
 import { logEvents, type ProxyLogger } from './logging.js';
 import type { ProxyCoreOptions } from './core/index.js';
 import { ProxyRuntime } from './runtime.js';
 import type { ListenSocket } from './server-names.js';
 import { EnvironmentError } from '../problems.js';
+import { atLeast } from '../nginx/version.js';
 
 /** The 24-byte HTTP/2 connection preface that starts a prior-knowledge h2c connection. */
 const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -297,7 +299,8 @@ export class ProxyServer {
       return;
     }
     this.sessions.add(session);
-    this.sessionContexts.set(session, { context, guard: new SessionGuard(session) });
+    const perReadLimits = atLeast(context.runtime.plan.target.version, '1.25.3');
+    this.sessionContexts.set(session, { context, guard: new SessionGuard(session, perReadLimits) });
     session.on('close', () => this.sessions.delete(session));
     session.on('error', () => undefined);
     if (this.draining) session.close();
@@ -319,13 +322,13 @@ export class ProxyServer {
       return;
     }
 
-    const down = new Http2Downstream(stream, headers, rawHeaders, context.info);
-    const sizes = measureHeaders(rawHeaders);
-    if (sizes.largestField > http2Limits.maxHeaderFieldBytes || sizes.total > http2Limits.maxHeaderListBytes) {
-      this.run(context, down, 494);
+    if (exceedsHeaderLimits(rawHeaders)) {
+      this.options.logger.info({ event: logEvents.limit, limit: 'header size', remoteAddr: context.info.remoteAddress }, 'client sent too large header');
+      stream.session?.goaway(http2Constants.NGHTTP2_ENHANCE_YOUR_CALM, stream.id ?? 0);
+      stream.session?.destroy();
       return;
     }
-    this.run(context, down);
+    this.run(context, new Http2Downstream(stream, headers, rawHeaders, context.info));
   }
 
   private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
@@ -338,9 +341,9 @@ export class ProxyServer {
     this.run(context, new Http1Downstream(request, response, context.info));
   }
 
-  private run(context: ConnectionContext, down: Http1Downstream | Http2Downstream, presetStatus?: number): void {
+  private run(context: ConnectionContext, down: Http1Downstream | Http2Downstream): void {
     this.inFlight++;
-    void forwardRequest(context.runtime, context.listen, down, this.options.logger, presetStatus).finally(() => {
+    void forwardRequest(context.runtime, context.listen, down, this.options.logger).finally(() => {
       this.inFlight--;
       if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
     });
