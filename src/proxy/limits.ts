@@ -64,18 +64,31 @@ export class SessionGuard {
     if (this.requests >= http2Limits.keepaliveRequests) {
       // The last allowed request is still served; GOAWAY tells the client to open a new connection for more.
       this.goawaySent = true;
-      this.session.goaway(constants.NGHTTP2_NO_ERROR, streamId);
+      this.sendGoaway(streamId, false);
     }
     return 'accept';
   }
 
   private closeSession(streamId: number): StreamVerdict {
     this.goawaySent = true;
-    this.session.goaway(constants.NGHTTP2_NO_ERROR, streamId);
-    // Closing lets the GOAWAY frame go out first; destroy() right away could replace it with an error.
-    this.session.close();
-    setTimeout(() => this.session.destroy(), 1_000).unref();
+    this.sendGoaway(streamId, true);
     return 'goaway';
+  }
+
+  /**
+   * Sends GOAWAY NO_ERROR after the current frame callbacks: node crashed
+   * with heap corruption when GOAWAY was sent from inside a 'stream' event
+   * under load (node 20.20, nghttp2 1.61). Closing lets the frame go out
+   * before the connection ends; destroy() right away could replace it.
+   */
+  private sendGoaway(streamId: number, close: boolean): void {
+    setImmediate(() => {
+      if (this.session.destroyed) return;
+      this.session.goaway(constants.NGHTTP2_NO_ERROR, streamId);
+      if (!close) return;
+      this.session.close();
+      setTimeout(() => this.session.destroy(), 1_000).unref();
+    });
   }
 }
 

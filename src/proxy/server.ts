@@ -196,8 +196,7 @@ export class ProxyServer {
     const contextFor = (server: PlanServer) => {
       let context = contexts.get(server);
       if (!context) {
-        if (!server.tls) throw new EnvironmentError(`server ${server.serverNames[0] ?? '(no name)'} listens with TLS but has no certificate`, 'add tls.certificate and tls.key to the server in the spec');
-        context = createSecureContext({ cert: readFileSync(server.tls.certificate), key: readFileSync(server.tls.key), minVersion: minimumTlsVersion(server.tls.protocols) });
+        context = createSecureContext(tlsOptions(server));
         contexts.set(server, context);
       }
       return context;
@@ -205,7 +204,8 @@ export class ProxyServer {
     const defaultServer = listen.selector.defaultServer;
     const key = `${listen.address ?? '0.0.0.0'}:${listen.port}:ssl`;
     const server = createTlsServer({
-      secureContext: contextFor(defaultServer),
+      // Clients without SNI get the default server's certificate.
+      ...tlsOptions(defaultServer),
       // The server that SNI selects decides the certificate and whether h2 is offered (ngx_http_ssl_alpn_select()).
       SNICallback: (name, callback) => {
         const binding = this.bindings.get(key);
@@ -348,6 +348,13 @@ export class ProxyServer {
       if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
     });
   }
+}
+
+function tlsOptions(server: PlanServer): { cert: Buffer; key: Buffer; minVersion: ReturnType<typeof minimumTlsVersion> } {
+  if (!server.tls) {
+    throw new EnvironmentError(`server ${server.serverNames[0] ?? '(no name)'} listens with TLS but has no certificate`, 'add tls.certificate and tls.key to the server in the spec');
+  }
+  return { cert: readFileSync(server.tls.certificate), key: readFileSync(server.tls.key), minVersion: minimumTlsVersion(server.tls.protocols) };
 }
 
 function minimumTlsVersion(protocols: readonly string[]): 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3' {
