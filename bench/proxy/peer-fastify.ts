@@ -1,8 +1,9 @@
 /**
  * @fastify/http-proxy as a benchmark peer: Fastify with HTTP/2 (h2c on one
  * port, TLS on another) passing each request round robin to the three
- * backends through @fastify/reply-from's pooled undici client.
- * Arguments: PLAIN_PORT TLS_PORT BACKEND_PORTS.
+ * backends through @fastify/reply-from's pooled undici client, which keeps
+ * every connection it opened alive (no idle limit).
+ * Arguments: PLAIN_PORT TLS_PORT BACKEND_PORTS IDLE_CONNECTIONS (unused).
  */
 
 import { readFileSync } from 'node:fs';

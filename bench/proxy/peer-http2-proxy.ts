@@ -1,8 +1,9 @@
 /**
  * The http2-proxy package as a benchmark peer: an HTTP/2 server (h2c on one
  * port, TLS on another) that passes each request round robin to the three
- * backends over keepalive HTTP/1.1 connections (32 idle per backend, as the
- * nginx and h2sticky configs keep). Arguments: PLAIN_PORT TLS_PORT BACKEND_PORTS.
+ * backends over keepalive HTTP/1.1 connections, keeping as many idle ones
+ * in total as the nginx and h2sticky configs keep (IDLE_CONNECTIONS).
+ * Arguments: PLAIN_PORT TLS_PORT BACKEND_PORTS IDLE_CONNECTIONS.
  */
 
 import { readFileSync } from 'node:fs';
@@ -11,9 +12,10 @@ import { createSecureServer, createServer, type Http2ServerRequest, type Http2Se
 
 import proxy from 'http2-proxy';
 
-const [plainPort, tlsPort, backendList] = process.argv.slice(2);
+const [plainPort, tlsPort, backendList, idleConnections] = process.argv.slice(2);
 const backends = backendList!.split(',').map(Number);
-const agent = new Agent({ keepAlive: true, maxFreeSockets: 32 });
+// maxFreeSockets counts per backend.
+const agent = new Agent({ keepAlive: true, maxFreeSockets: Math.ceil(Number(idleConnections) / backends.length) });
 let next = 0;
 
 function handle(req: Http2ServerRequest, res: Http2ServerResponse): void {

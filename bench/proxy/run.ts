@@ -5,8 +5,10 @@
  *   npx tsx bench/proxy/run.ts [--rounds 3] [--requests 15000] [--clients 16] [--streams 32]
  *
  * Every server passes requests round robin to the same three loopback
- * backends (bench/proxy/backends.ts) and keeps 32 idle connections per
- * upstream: h2sticky proxy as one process, nginx with worker_processes 1
+ * backends (bench/proxy/backends.ts) and keeps up to 512 idle connections
+ * to them, as many as h2load has streams in flight, so that no server spends
+ * the run opening and closing backend connections: h2sticky proxy as one
+ * process (keepalive 512), nginx with worker_processes 1 (keepalive 512)
  * (the local binary, which is what the spec targets), http2-proxy and
  * @fastify/http-proxy. Runs are interleaved (every server and protocol once
  * per round) so that load from other programs on the machine spreads over
@@ -46,6 +48,8 @@ const requests = Number(values.requests);
 const clients = Number(values.clients);
 const streams = Number(values.streams);
 const nginxVersionTarget = '1.22.1';
+/** Idle upstream connections each server keeps: the streams h2load keeps in flight. */
+const idleConnections = clients * streams;
 if (requests / clients > 1000) throw new Error(`--requests ${requests} over --clients ${clients} is more than 1000 per connection, past nginx's keepalive_requests`);
 
 interface Server {
@@ -107,7 +111,13 @@ function specText(plainPort: number, tlsPort: number, backendPorts: number[]): s
     runtime: { worker_processes: 1 },
     // NOTE: the spec schema rejects `access_log: off` (it matches both branches of a oneOf), so the bench writes /dev/null and turns the log off in the rendered config.
     logging: { access_log: '/dev/null' },
-    upstreams: { app: { servers: backendPorts.map((port) => ({ address: `127.0.0.1:${port}` })), affinity: { mode: 'cookie', name: 'srv_id' } } },
+    upstreams: {
+      app: {
+        servers: backendPorts.map((port) => ({ address: `127.0.0.1:${port}` })),
+        affinity: { mode: 'cookie', name: 'srv_id' },
+        keepalive: { connections: idleConnections },
+      },
+    },
     servers: [
       {
         server_names: ['bench.local'],
@@ -144,7 +154,7 @@ async function startNginxServer(backendPorts: number[]): Promise<{ server: Serve
 
 async function startPeer(name: string, script: string, backendPorts: number[]): Promise<Server> {
   const [plainPort, tlsPort] = [await freePort(), await freePort()];
-  const { child } = await startChild(process.execPath, ['--import', 'tsx', script, String(plainPort), String(tlsPort), backendPorts.join(',')]);
+  const { child } = await startChild(process.execPath, ['--import', 'tsx', script, String(plainPort), String(tlsPort), backendPorts.join(','), String(idleConnections)]);
   return { name, plainPort, tlsPort, stop: () => stopChild(child) };
 }
 

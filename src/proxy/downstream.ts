@@ -133,10 +133,11 @@ export class Http2Downstream implements Downstream {
     this.stream.once('drain', listener);
   }
 
-  end(trailers?: HeaderField[]): void {
+  end(trailers?: HeaderField[], lastChunk?: Buffer): void {
     if (this.closed) return;
     this.trailersPending = trailers;
-    this.stream.end();
+    if (lastChunk) this.stream.end(lastChunk);
+    else this.stream.end();
   }
 
   abort(): void {
@@ -197,9 +198,10 @@ export class Http1Downstream implements Downstream {
     this.response.once('drain', listener);
   }
 
-  end(): void {
+  end(_trailers?: HeaderField[], lastChunk?: Buffer): void {
     if (this.closed || this.response.writableEnded) return;
-    this.response.end();
+    if (lastChunk) this.response.end(lastChunk);
+    else this.response.end();
   }
 
   abort(): void {

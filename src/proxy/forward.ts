@@ -19,7 +19,7 @@ import type { HeaderOutcome } from './upstream/attempt.js';
 import { runHttp1Attempt } from './upstream/http1.js';
 import { runHttp2Attempt } from './upstream/http2.js';
 import { connectPeer, type UpstreamConnection } from './upstream/pool.js';
-import { headerValue, newRequestId, type HeaderField, type RequestFacts } from './variables.js';
+import { headerValue, requestId, type HeaderField, type RequestFacts } from './variables.js';
 import { atLeast } from '../nginx/version.js';
 
 /** nginx's client_max_body_size default: 1 MiB. */
@@ -50,7 +50,7 @@ export async function forwardRequest(runtime: ProxyRuntime, socket: ListenSocket
   try {
     status = await route(state, socket, log);
   } catch (error) {
-    log.error({ event: logEvents.internalError, err: error, requestId: state.facts.requestId }, 'request failed inside the proxy');
+    log.error({ event: logEvents.internalError, err: error, requestId: requestId(state.facts) }, 'request failed inside the proxy');
     if (!down.headSent) status = sendErrorPage(state, 500, []);
     else down.abort();
   }
@@ -74,7 +74,6 @@ function initialFacts(down: Downstream): RequestFacts {
     serverAddress: down.connection.localAddress,
     serverPort: down.connection.localPort,
     serverName: '',
-    requestId: newRequestId(),
   };
 }
 
@@ -137,7 +136,7 @@ async function route(state: RequestState, socket: ListenSocket, log: ProxyLogger
 }
 
 function rejectClient(state: RequestState, status: number, reason: string, log: ProxyLogger): number {
-  log.info({ event: logEvents.clientError, requestId: state.facts.requestId, status, reason }, reason);
+  log.info({ event: logEvents.clientError, requestId: requestId(state.facts), status, reason }, reason);
   return sendErrorPage(state, status, []);
 }
 
@@ -342,7 +341,7 @@ function sendErrorPage(state: RequestState, status: number, extra: HeaderField[]
 
 function logUpstreamError(state: RequestState, log: ProxyLogger, message: string): void {
   log.warn(
-    { event: logEvents.upstreamError, requestId: state.facts.requestId, upstream: state.use?.upstream.name, peer: state.peer?.name, uri: state.facts.requestUri },
+    { event: logEvents.upstreamError, requestId: requestId(state.facts), upstream: state.use?.upstream.name, peer: state.peer?.name, uri: state.facts.requestUri },
     message,
   );
 }
@@ -351,7 +350,7 @@ function logAccess(state: RequestState, status: number, log: ProxyLogger): void 
   if (!log.isLevelEnabled('info')) return;
   const { facts, down } = state;
   const record: AccessRecord = {
-    requestId: facts.requestId!,
+    requestId: requestId(facts),
     streamId: down.streamId,
     protocol: down.protocol,
     remoteAddr: facts.remoteAddress,

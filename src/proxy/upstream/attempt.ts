@@ -17,8 +17,8 @@ export interface BodySink {
   /** Writes a chunk; false means wait for onDrain before writing more. */
   write(chunk: Buffer): boolean;
   onDrain(listener: () => void): void;
-  /** Ends the body, with trailers for gRPC. */
-  end(trailers?: HeaderField[]): void;
+  /** Ends the body, with its last chunk when that is at hand, and with trailers for gRPC. */
+  end(trailers?: HeaderField[], lastChunk?: Buffer): void;
   /** True once the client is gone. */
   readonly closed: boolean;
 }

@@ -45,6 +45,8 @@ class Http1Exchange implements UpstreamBody {
   private sink: BodySink | undefined;
   /** Body bytes that arrived with the header, before pipe(). */
   private early: Buffer[] = [];
+  /** The chunk that completes a body of known length; it goes out with the end of the stream. */
+  private lastChunk: Buffer | undefined;
   private finished = false;
 
   constructor(
@@ -178,8 +180,16 @@ class Http1Exchange implements UpstreamBody {
       const room = head.contentLength - this.received;
       const data = chunk.length > room ? chunk.subarray(0, room) : chunk;
       this.received += data.length;
-      this.forward(data);
-      if (this.received === head.contentLength) this.endBody('complete', chunk.length === data.length);
+      if (this.received < head.contentLength) {
+        this.forward(data);
+        return;
+      }
+      if (this.sink!.closed) {
+        this.endBody('client-closed');
+        return;
+      }
+      this.lastChunk = data;
+      this.endBody('complete', chunk.length === data.length);
       return;
     }
     this.forward(chunk);
@@ -209,7 +219,7 @@ class Http1Exchange implements UpstreamBody {
     if (keep) this.pool.release(this.connection);
     else destroyConnection(this.connection);
 
-    if (result === 'complete') this.sink?.end();
+    if (result === 'complete') this.sink?.end(undefined, this.lastChunk);
     const settle = this.settleBody;
     this.settleBody = undefined;
     settle?.(result);
