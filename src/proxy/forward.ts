@@ -11,7 +11,7 @@ import type { Downstream } from './downstream.js';
 import { closingStatuses, errorPage } from './error-pages.js';
 import { logEvents, type AccessRecord, type ProxyLogger } from './logging.js';
 import { normalizeUri } from './locations.js';
-import { buildUpstreamHeaders } from './request-headers.js';
+import { buildUpstreamHeaders, serializeUpstreamHead } from './request-headers.js';
 import { addedHeaders, passedBackendHeaders } from './response-headers.js';
 import type { ProxyRuntime } from './runtime.js';
 import { validateHost, type ListenSocket } from './server-names.js';
@@ -190,7 +190,7 @@ function redirect(state: RequestState, path: string): number {
   return sendErrorPage(state, 301, [{ name: 'Location', value: location }]);
 }
 
-/** Runs the upstream use: attempts until the core passes a response or answers an error. */
+/** Runs the upstream use: attempts until the core passes a response or returns an error status. */
 async function proxy(state: RequestState, location: PlanLocation, body: Buffer | undefined, log: ProxyLogger): Promise<number> {
   const { runtime, down, facts } = state;
   facts.bodyLength = body?.length ?? (down.hasBody ? 0 : undefined);
@@ -253,7 +253,6 @@ function toAttemptOutcome(outcome: Exclude<HeaderOutcome, { kind: 'response' }>,
 function sendAttempt(state: RequestState, location: PlanLocation, connection: UpstreamConnection, body: Buffer | undefined): Promise<HeaderOutcome> {
   const { runtime, down, facts } = state;
   const rules = runtime.rules(location);
-  const headers = buildUpstreamHeaders(rules.headers, facts, down.headers);
   const pool = runtime.pool(state.use!.upstream.name);
   const timeouts = { sendMs: location.timeouts.sendMs, readMs: location.timeouts.readMs };
 
@@ -266,13 +265,15 @@ function sendAttempt(state: RequestState, location: PlanLocation, connection: Up
         path: facts.requestUri,
         scheme: 'http',
         authority: rules.headers.hostSet ? undefined : facts.proxyHost,
-        headers,
+        headers: buildUpstreamHeaders(rules.headers, facts, down.headers),
         body,
       },
       timeouts,
     );
   }
-  return runHttp1Attempt(connection, pool, { method: facts.method, target: facts.requestUri, version: location.upstreamHttpVersion, headers, body }, timeouts);
+  const version = location.upstreamHttpVersion;
+  const head = serializeUpstreamHead(`${facts.method} ${facts.requestUri} HTTP/${version}`, rules.headers, facts, down.headers);
+  return runHttp1Attempt(connection, pool, { method: facts.method, version, head, body }, timeouts);
 }
 
 /** Copies $upstream_addr and $upstream_status from the core into the request's variables. */

@@ -1,11 +1,11 @@
 /**
- * Limits against abusive HTTP/2 clients, as nginx 1.25.3 and later set them
- * by default (ngx_http_v2_state_headers(), ngx_http_v2_read_handler()):
- * 128 concurrent streams; at most 1000 requests per connection
- * (keepalive_requests), after which GOAWAY is sent; at most twice the
- * concurrent-stream limit of new streams in one read, after which new
- * streams are refused with REFUSED_STREAM; and the connection closed once
- * more than max(128, 100) streams were refused.
+ * Limits against abusive HTTP/2 clients, with nginx's defaults
+ * (ngx_http_v2_state_headers(), ngx_http_v2_read_handler()). A connection
+ * has at most 128 concurrent streams and 1000 requests (keepalive_requests),
+ * after which GOAWAY is sent. From nginx 1.25.3, at most twice the
+ * concurrent-stream limit of new streams are accepted in one read, and later
+ * ones are reset with REFUSED_STREAM. Once more than max(128, 100) streams
+ * were refused, the connection is closed.
  */
 
 import { constants, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
@@ -41,7 +41,7 @@ export class SessionGuard {
     private readonly perReadLimits: boolean,
   ) {}
 
-  /** Decides on a new stream; the caller answers `refuse` by resetting the stream and `goaway` by closing the session. */
+  /** Decides on a new stream. The caller resets the stream on `refuse` and drops it on `goaway`, when the session closes. */
   admit(streamId: number): StreamVerdict {
     if (this.goawaySent) return 'refuse';
 
@@ -62,7 +62,7 @@ export class SessionGuard {
 
     this.requests++;
     if (this.requests >= http2Limits.keepaliveRequests) {
-      // The last allowed request is still served; GOAWAY tells the client to open a new connection for more.
+      // The last allowed request is still served, and GOAWAY makes the client open a new connection for more.
       this.goawaySent = true;
       this.sendGoaway(streamId, false);
     }
@@ -93,10 +93,11 @@ export class SessionGuard {
 }
 
 /**
- * Tells whether a decoded header list breaks nginx's limits, which nginx
- * answers with a connection error ENHANCE_YOUR_CALM (ngx_http_v2_state_field_len(),
- * ngx_http_v2_state_process_header()): names and values together over
- * maxHeaderListBytes, or one field whose encoded length exceeds one buffer.
+ * Checks a decoded header list against nginx's limits, whose breach nginx
+ * ends with a connection error ENHANCE_YOUR_CALM (ngx_http_v2_state_field_len(),
+ * ngx_http_v2_state_process_header()). The limits are the names and values
+ * together over maxHeaderListBytes, and one field whose encoded length
+ * exceeds one buffer.
  *
  * NOTE: node:http2 hands over decoded headers only. A Huffman code has at
  * least 5 bits per byte, so a field decoded to more than 8 / 5 of the limit

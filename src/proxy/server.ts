@@ -1,5 +1,5 @@
 /**
- * The reference proxy server: listen sockets as the Plan says, protocol
+ * The reference proxy server: the Plan's listen sockets, protocol
  * selection per connection (ALPN on TLS, the HTTP/2 preface on plain
  * ports), reload with fresh state, and a graceful stop that lets in-flight
  * streams finish.
@@ -31,11 +31,11 @@ export interface ProxyServerOptions {
   /** Options of the decision core, such as a simulated clock. */
   core?: ProxyCoreOptions;
   logger: ProxyLogger;
-  /** Longest wait for in-flight requests when stopping, in milliseconds (default 30000). */
+  /** Maximum wait for in-flight requests when stopping, in milliseconds (default 30000). */
   drainTimeoutMs?: number;
 }
 
-/** Where one listen socket accepts connections. */
+/** The address and protocols of one listen socket. */
 export interface BoundAddress {
   address: string;
   port: number;
@@ -99,18 +99,19 @@ export class ProxyServer {
   }
 
   addresses(): BoundAddress[] {
-    return [...this.bindings.values()].map((binding) => ({
-      address: binding.listen.address ?? '0.0.0.0',
-      port: binding.listen.port,
-      tls: binding.listen.ssl,
-      protocols: [...(binding.listen.h2 ? [binding.listen.ssl ? 'h2' : 'h2c'] : []), ...(binding.listen.http1 ? ['http/1.1'] : [])],
-    }));
+    return [...this.bindings.values()].map((binding) => {
+      const listen = binding.listen;
+      const protocols: string[] = [];
+      if (listen.h2) protocols.push(listen.ssl ? 'h2' : 'h2c');
+      if (listen.http1) protocols.push('http/1.1');
+      return { address: listen.address ?? '0.0.0.0', port: listen.port, tls: listen.ssl, protocols };
+    });
   }
 
   /**
-   * Switches to a new Plan: new connections get fresh balancer state and
-   * keepalive caches; open HTTP/2 connections receive GOAWAY and finish
-   * their streams on the old state, as an nginx reload's old workers do.
+   * Switches to a new Plan. New connections get fresh balancer state and
+   * keepalive caches. Open HTTP/2 connections receive GOAWAY and finish
+   * their streams on the old state, as the old workers of an nginx reload do.
    */
   async reload(plan: Plan): Promise<void> {
     const previous = this.runtime;

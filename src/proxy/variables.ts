@@ -17,7 +17,7 @@ export interface HeaderField {
   value: string;
 }
 
-/** What variables read from one request. Values that cost work are computed on first use. */
+/** The request values that variables read. Values that cost work are computed on first use. */
 export interface RequestFacts {
   method: string;
   /** The request target as the client sent it: path and query ($request_uri). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { compileSpecText } from '../../../src/compile.js';
 import type { Plan } from '../../../src/plan/types.js';
-import { buildUpstreamHeaders, compileHeaderRules } from '../../../src/proxy/request-headers.js';
+import { buildUpstreamHeaders, compileHeaderRules, serializeUpstreamHead } from '../../../src/proxy/request-headers.js';
 import { addedHeaders, compileAddHeaders, passedBackendHeaders } from '../../../src/proxy/response-headers.js';
 import { VariableTable, type HeaderField, type RequestFacts } from '../../../src/proxy/variables.js';
 
@@ -76,6 +76,14 @@ describe('upstream request headers', () => {
       { name: 'user-agent', value: 'h2load' },
       { name: 'cookie', value: 'a=1; srv_id=x' },
     ]);
+  });
+
+  it('serializes the same lines for HTTP/1', () => {
+    const built = plan('1.30.6');
+    const rules = compileHeaderRules(built.servers[0]!.locations[0]!, built.target, new VariableTable(built.maps, { cookieSplitsOnComma: false }));
+    const lines = buildUpstreamHeaders(rules, facts(3), clientHeaders).map((header) => `${header.name}: ${header.value}\r\n`);
+    const head = serializeUpstreamHead('POST /cart HTTP/1.1', rules, facts(3), clientHeaders).toString('latin1');
+    expect(head).toBe(`POST /cart HTTP/1.1\r\n${lines.join('')}\r\n`);
   });
 
   it('sends Connection: close before 1.29.7 without keepalive', () => {
