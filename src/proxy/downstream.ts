@@ -37,6 +37,8 @@ export interface Downstream extends BodySink {
   readonly body: Readable;
   /** False when the request ended with its header (END_STREAM, or no length and not chunked). */
   readonly hasBody: boolean;
+  /** HTTP/2: the request has a :scheme; always true for HTTP/1. */
+  readonly hasScheme: boolean;
   /** Sends the status line and header; endStream when there is no body, trailers when end() may carry trailers (gRPC). */
   sendHead(status: number, headers: readonly HeaderField[], endStream: boolean, trailers?: boolean): void;
   /** Resets the stream or closes the connection: the response cannot be completed. */
@@ -54,6 +56,7 @@ export class Http2Downstream implements Downstream {
   readonly authority: string | undefined;
   readonly headers: HeaderField[] = [];
   readonly hasBody: boolean;
+  readonly hasScheme: boolean;
   headSent = false;
   private trailersPending: HeaderField[] | undefined;
 
@@ -67,6 +70,7 @@ export class Http2Downstream implements Downstream {
     this.method = String(incoming[':method'] ?? '');
     this.target = String(incoming[':path'] ?? '');
     const authority = incoming[':authority'];
+    this.hasScheme = incoming[':scheme'] !== undefined;
     this.hasBody = !stream.readableEnded && !(stream as unknown as { endAfterHeaders: boolean }).endAfterHeaders;
 
     const cookies: string[] = [];
@@ -129,10 +133,11 @@ export class Http2Downstream implements Downstream {
     this.stream.once('drain', listener);
   }
 
-  end(trailers?: HeaderField[]): void {
+  end(trailers?: HeaderField[], lastChunk?: Buffer): void {
     if (this.closed) return;
     this.trailersPending = trailers;
-    this.stream.end();
+    if (lastChunk) this.stream.end(lastChunk);
+    else this.stream.end();
   }
 
   abort(): void {
@@ -149,6 +154,7 @@ export class Http1Downstream implements Downstream {
   readonly authority: string | undefined;
   readonly headers: HeaderField[] = [];
   readonly hasBody: boolean;
+  readonly hasScheme = true;
   headSent = false;
 
   constructor(
@@ -192,9 +198,10 @@ export class Http1Downstream implements Downstream {
     this.response.once('drain', listener);
   }
 
-  end(): void {
+  end(_trailers?: HeaderField[], lastChunk?: Buffer): void {
     if (this.closed || this.response.writableEnded) return;
-    this.response.end();
+    if (lastChunk) this.response.end(lastChunk);
+    else this.response.end();
   }
 
   abort(): void {

@@ -11,7 +11,7 @@ import type { Downstream } from './downstream.js';
 import { closingStatuses, errorPage } from './error-pages.js';
 import { logEvents, type AccessRecord, type ProxyLogger } from './logging.js';
 import { normalizeUri } from './locations.js';
-import { buildUpstreamHeaders } from './request-headers.js';
+import { buildUpstreamHeaders, serializeUpstreamHead } from './request-headers.js';
 import { addedHeaders, passedBackendHeaders } from './response-headers.js';
 import type { ProxyRuntime } from './runtime.js';
 import { validateHost, type ListenSocket } from './server-names.js';
@@ -19,7 +19,7 @@ import type { HeaderOutcome } from './upstream/attempt.js';
 import { runHttp1Attempt } from './upstream/http1.js';
 import { runHttp2Attempt } from './upstream/http2.js';
 import { connectPeer, type UpstreamConnection } from './upstream/pool.js';
-import { headerValue, newRequestId, type HeaderField, type RequestFacts } from './variables.js';
+import { headerValue, requestId, type HeaderField, type RequestFacts } from './variables.js';
 import { atLeast } from '../nginx/version.js';
 
 /** nginx's client_max_body_size default: 1 MiB. */
@@ -44,14 +44,13 @@ interface RequestState {
 }
 
 /** Handles one request; never rejects, because every failure becomes a response or an aborted stream. */
-export async function forwardRequest(runtime: ProxyRuntime, socket: ListenSocket, down: Downstream, log: ProxyLogger, presetStatus?: number): Promise<void> {
+export async function forwardRequest(runtime: ProxyRuntime, socket: ListenSocket, down: Downstream, log: ProxyLogger): Promise<void> {
   const state: RequestState = { runtime, down, facts: initialFacts(down), started: performance.now() };
   let status = 0;
   try {
-    // A limit already decided the answer, such as 494 for a header list over nginx's buffers.
-    status = presetStatus === undefined ? await route(state, socket, log) : sendErrorPage(state, presetStatus, []);
+    status = await route(state, socket, log);
   } catch (error) {
-    log.error({ event: logEvents.internalError, err: error, requestId: state.facts.requestId }, 'request failed inside the proxy');
+    log.error({ event: logEvents.internalError, err: error, requestId: requestId(state.facts) }, 'request failed inside the proxy');
     if (!down.headSent) status = sendErrorPage(state, 500, []);
     else down.abort();
   }
@@ -75,7 +74,6 @@ function initialFacts(down: Downstream): RequestFacts {
     serverAddress: down.connection.localAddress,
     serverPort: down.connection.localPort,
     serverName: '',
-    requestId: newRequestId(),
   };
 }
 
@@ -105,6 +103,8 @@ async function route(state: RequestState, socket: ListenSocket, log: ProxyLogger
 
   if (down.protocol === 'HTTP/1.1' && down.authority === undefined) return rejectClient(state, 400, 'client sent HTTP/1.1 request without "Host" header', log);
   if (down.protocol === 'HTTP/2.0') {
+    // ngx_http_v2_construct_request_line() needs :path and :scheme before the method is looked at.
+    if (down.target === '' || !down.hasScheme) return rejectClient(state, 400, 'client sent no :path or :scheme header', log);
     if (down.method === 'CONNECT') return rejectClient(state, 405, 'client sent CONNECT method', log);
     if (target.features.hopByHopRejectedInHttp2) {
       const bad = down.headers.find((header) => http2ConnectionHeaders.has(header.name) || (header.name === 'te' && header.value.toLowerCase() !== 'trailers'));
@@ -136,7 +136,7 @@ async function route(state: RequestState, socket: ListenSocket, log: ProxyLogger
 }
 
 function rejectClient(state: RequestState, status: number, reason: string, log: ProxyLogger): number {
-  log.info({ event: logEvents.clientError, requestId: state.facts.requestId, status, reason }, reason);
+  log.info({ event: logEvents.clientError, requestId: requestId(state.facts), status, reason }, reason);
   return sendErrorPage(state, status, []);
 }
 
@@ -190,7 +190,7 @@ function redirect(state: RequestState, path: string): number {
   return sendErrorPage(state, 301, [{ name: 'Location', value: location }]);
 }
 
-/** Runs the upstream use: attempts until the core passes a response or answers an error. */
+/** Runs the upstream use: attempts until the core passes a response or returns an error status. */
 async function proxy(state: RequestState, location: PlanLocation, body: Buffer | undefined, log: ProxyLogger): Promise<number> {
   const { runtime, down, facts } = state;
   facts.bodyLength = body?.length ?? (down.hasBody ? 0 : undefined);
@@ -253,7 +253,6 @@ function toAttemptOutcome(outcome: Exclude<HeaderOutcome, { kind: 'response' }>,
 function sendAttempt(state: RequestState, location: PlanLocation, connection: UpstreamConnection, body: Buffer | undefined): Promise<HeaderOutcome> {
   const { runtime, down, facts } = state;
   const rules = runtime.rules(location);
-  const headers = buildUpstreamHeaders(rules.headers, facts, down.headers);
   const pool = runtime.pool(state.use!.upstream.name);
   const timeouts = { sendMs: location.timeouts.sendMs, readMs: location.timeouts.readMs };
 
@@ -266,13 +265,15 @@ function sendAttempt(state: RequestState, location: PlanLocation, connection: Up
         path: facts.requestUri,
         scheme: 'http',
         authority: rules.headers.hostSet ? undefined : facts.proxyHost,
-        headers,
+        headers: buildUpstreamHeaders(rules.headers, facts, down.headers),
         body,
       },
       timeouts,
     );
   }
-  return runHttp1Attempt(connection, pool, { method: facts.method, target: facts.requestUri, version: location.upstreamHttpVersion, headers, body }, timeouts);
+  const version = location.upstreamHttpVersion;
+  const head = serializeUpstreamHead(`${facts.method} ${facts.requestUri} HTTP/${version}`, rules.headers, facts, down.headers);
+  return runHttp1Attempt(connection, pool, { method: facts.method, version, head, body }, timeouts);
 }
 
 /** Copies $upstream_addr and $upstream_status from the core into the request's variables. */
@@ -341,7 +342,7 @@ function sendErrorPage(state: RequestState, status: number, extra: HeaderField[]
 
 function logUpstreamError(state: RequestState, log: ProxyLogger, message: string): void {
   log.warn(
-    { event: logEvents.upstreamError, requestId: state.facts.requestId, upstream: state.use?.upstream.name, peer: state.peer?.name, uri: state.facts.requestUri },
+    { event: logEvents.upstreamError, requestId: requestId(state.facts), upstream: state.use?.upstream.name, peer: state.peer?.name, uri: state.facts.requestUri },
     message,
   );
 }
@@ -350,7 +351,7 @@ function logAccess(state: RequestState, status: number, log: ProxyLogger): void 
   if (!log.isLevelEnabled('info')) return;
   const { facts, down } = state;
   const record: AccessRecord = {
-    requestId: facts.requestId!,
+    requestId: requestId(facts),
     streamId: down.streamId,
     protocol: down.protocol,
     remoteAddr: facts.remoteAddress,

@@ -73,6 +73,23 @@ export function compileHeaderRules(location: PlanLocation, target: PlanTarget, v
   return { headers, replaced, hostSet };
 }
 
+/**
+ * Serializes an HTTP/1.x request head: the request line, then the same
+ * header lines as buildUpstreamHeaders(), without building them as objects
+ * first, because this runs for every request.
+ */
+export function serializeUpstreamHead(requestLine: string, rules: HeaderRules, facts: RequestFacts, clientHeaders: readonly HeaderField[]): Buffer {
+  let text = `${requestLine}\r\n`;
+  for (const header of rules.headers) {
+    const value = evaluate(header.template, facts);
+    if (value !== '') text += `${header.name}: ${value}\r\n`;
+  }
+  for (const header of clientHeaders) {
+    if (!rules.replaced.has(header.name.toLowerCase())) text += `${header.name}: ${header.value}\r\n`;
+  }
+  return Buffer.from(`${text}\r\n`, 'latin1');
+}
+
 /** Builds the header lines for one request: configured and default lines with non-empty values, then the client's others. */
 export function buildUpstreamHeaders(rules: HeaderRules, facts: RequestFacts, clientHeaders: readonly HeaderField[]): HeaderField[] {
   const result: HeaderField[] = [];

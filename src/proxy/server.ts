@@ -1,5 +1,5 @@
 /**
- * The reference proxy server: listen sockets as the Plan says, protocol
+ * The reference proxy server: the Plan's listen sockets, protocol
  * selection per connection (ALPN on TLS, the HTTP/2 preface on plain
  * ports), reload with fresh state, and a graceful stop that lets in-flight
  * streams finish.
@@ -14,12 +14,14 @@ import { createSecureContext, createServer as createTlsServer, type SecureContex
 import type { Plan, PlanServer } from '../plan/types.js';
 import { Http1Downstream, Http2Downstream, type ConnectionInfo } from './downstream.js';
 import { forwardRequest } from './forward.js';
-import { http2Limits, measureHeaders, refuseStream, SessionGuard } from './limits.js';
+import { constants as http2Constants } from 'node:http2';
+import { exceedsHeaderLimits, http2Limits, refuseStream, SessionGuard } from './limits.js';
 import { logEvents, type ProxyLogger } from './logging.js';
 import type { ProxyCoreOptions } from './core/index.js';
 import { ProxyRuntime } from './runtime.js';
 import type { ListenSocket } from './server-names.js';
 import { EnvironmentError } from '../problems.js';
+import { atLeast } from '../nginx/version.js';
 
 /** The 24-byte HTTP/2 connection preface that starts a prior-knowledge h2c connection. */
 const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -29,11 +31,11 @@ export interface ProxyServerOptions {
   /** Options of the decision core, such as a simulated clock. */
   core?: ProxyCoreOptions;
   logger: ProxyLogger;
-  /** Longest wait for in-flight requests when stopping, in milliseconds (default 30000). */
+  /** Maximum wait for in-flight requests when stopping, in milliseconds (default 30000). */
   drainTimeoutMs?: number;
 }
 
-/** Where one listen socket accepts connections. */
+/** The address and protocols of one listen socket. */
 export interface BoundAddress {
   address: string;
   port: number;
@@ -97,18 +99,19 @@ export class ProxyServer {
   }
 
   addresses(): BoundAddress[] {
-    return [...this.bindings.values()].map((binding) => ({
-      address: binding.listen.address ?? '0.0.0.0',
-      port: binding.listen.port,
-      tls: binding.listen.ssl,
-      protocols: [...(binding.listen.h2 ? [binding.listen.ssl ? 'h2' : 'h2c'] : []), ...(binding.listen.http1 ? ['http/1.1'] : [])],
-    }));
+    return [...this.bindings.values()].map((binding) => {
+      const listen = binding.listen;
+      const protocols: string[] = [];
+      if (listen.h2) protocols.push(listen.ssl ? 'h2' : 'h2c');
+      if (listen.http1) protocols.push('http/1.1');
+      return { address: listen.address ?? '0.0.0.0', port: listen.port, tls: listen.ssl, protocols };
+    });
   }
 
   /**
-   * Switches to a new Plan: new connections get fresh balancer state and
-   * keepalive caches; open HTTP/2 connections receive GOAWAY and finish
-   * their streams on the old state, as an nginx reload's old workers do.
+   * Switches to a new Plan. New connections get fresh balancer state and
+   * keepalive caches. Open HTTP/2 connections receive GOAWAY and finish
+   * their streams on the old state, as the old workers of an nginx reload do.
    */
   async reload(plan: Plan): Promise<void> {
     const previous = this.runtime;
@@ -194,8 +197,7 @@ export class ProxyServer {
     const contextFor = (server: PlanServer) => {
       let context = contexts.get(server);
       if (!context) {
-        if (!server.tls) throw new EnvironmentError(`server ${server.serverNames[0] ?? '(no name)'} listens with TLS but has no certificate`, 'add tls.certificate and tls.key to the server in the spec');
-        context = createSecureContext({ cert: readFileSync(server.tls.certificate), key: readFileSync(server.tls.key), minVersion: minimumTlsVersion(server.tls.protocols) });
+        context = createSecureContext(tlsOptions(server));
         contexts.set(server, context);
       }
       return context;
@@ -203,7 +205,8 @@ export class ProxyServer {
     const defaultServer = listen.selector.defaultServer;
     const key = `${listen.address ?? '0.0.0.0'}:${listen.port}:ssl`;
     const server = createTlsServer({
-      secureContext: contextFor(defaultServer),
+      // Clients without SNI get the default server's certificate.
+      ...tlsOptions(defaultServer),
       // The server that SNI selects decides the certificate and whether h2 is offered (ngx_http_ssl_alpn_select()).
       SNICallback: (name, callback) => {
         const binding = this.bindings.get(key);
@@ -297,7 +300,8 @@ export class ProxyServer {
       return;
     }
     this.sessions.add(session);
-    this.sessionContexts.set(session, { context, guard: new SessionGuard(session) });
+    const perReadLimits = atLeast(context.runtime.plan.target.version, '1.25.3');
+    this.sessionContexts.set(session, { context, guard: new SessionGuard(session, perReadLimits) });
     session.on('close', () => this.sessions.delete(session));
     session.on('error', () => undefined);
     if (this.draining) session.close();
@@ -319,13 +323,13 @@ export class ProxyServer {
       return;
     }
 
-    const down = new Http2Downstream(stream, headers, rawHeaders, context.info);
-    const sizes = measureHeaders(rawHeaders);
-    if (sizes.largestField > http2Limits.maxHeaderFieldBytes || sizes.total > http2Limits.maxHeaderListBytes) {
-      this.run(context, down, 494);
+    if (exceedsHeaderLimits(rawHeaders)) {
+      this.options.logger.info({ event: logEvents.limit, limit: 'header size', remoteAddr: context.info.remoteAddress }, 'client sent too large header');
+      stream.session?.goaway(http2Constants.NGHTTP2_ENHANCE_YOUR_CALM, stream.id ?? 0);
+      stream.session?.destroy();
       return;
     }
-    this.run(context, down);
+    this.run(context, new Http2Downstream(stream, headers, rawHeaders, context.info));
   }
 
   private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
@@ -338,13 +342,20 @@ export class ProxyServer {
     this.run(context, new Http1Downstream(request, response, context.info));
   }
 
-  private run(context: ConnectionContext, down: Http1Downstream | Http2Downstream, presetStatus?: number): void {
+  private run(context: ConnectionContext, down: Http1Downstream | Http2Downstream): void {
     this.inFlight++;
-    void forwardRequest(context.runtime, context.listen, down, this.options.logger, presetStatus).finally(() => {
+    void forwardRequest(context.runtime, context.listen, down, this.options.logger).finally(() => {
       this.inFlight--;
       if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
     });
   }
+}
+
+function tlsOptions(server: PlanServer): { cert: Buffer; key: Buffer; minVersion: ReturnType<typeof minimumTlsVersion> } {
+  if (!server.tls) {
+    throw new EnvironmentError(`server ${server.serverNames[0] ?? '(no name)'} listens with TLS but has no certificate`, 'add tls.certificate and tls.key to the server in the spec');
+  }
+  return { cert: readFileSync(server.tls.certificate), key: readFileSync(server.tls.key), minVersion: minimumTlsVersion(server.tls.protocols) };
 }
 
 function minimumTlsVersion(protocols: readonly string[]): 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3' {

@@ -6,24 +6,24 @@
 import type { HeaderField } from '../variables.js';
 
 export interface AttemptTimeouts {
-  /** proxy_send_timeout: the longest wait for a write to make progress. */
+  /** proxy_send_timeout: the maximum wait for a write to make progress. */
   sendMs: number;
-  /** proxy_read_timeout: the longest wait between two reads. */
+  /** proxy_read_timeout: the maximum wait between two reads. */
   readMs: number;
 }
 
-/** Where a response body goes: the client's stream, with backpressure. */
+/** The destination of a response body: the client's stream, with backpressure. */
 export interface BodySink {
   /** Writes a chunk; false means wait for onDrain before writing more. */
   write(chunk: Buffer): boolean;
   onDrain(listener: () => void): void;
-  /** Ends the body, with trailers for gRPC. */
-  end(trailers?: HeaderField[]): void;
+  /** Ends the body, with its last chunk when that is at hand, and with trailers for gRPC. */
+  end(trailers?: HeaderField[], lastChunk?: Buffer): void;
   /** True once the client is gone. */
   readonly closed: boolean;
 }
 
-/** How passing a body ended: complete; or broken by the backend, a read timeout, or the client. */
+/** The end of a passed body: complete, or broken by the backend, a read timeout or the client. */
 export type BodyResult = 'complete' | 'error' | 'timeout' | 'client-closed';
 
 export interface UpstreamBody {

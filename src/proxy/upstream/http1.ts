@@ -5,27 +5,17 @@
  * only when the response was framed, complete, and not followed by a close.
  */
 
-import type { HeaderField } from '../variables.js';
 import type { AttemptTimeouts, BodyResult, BodySink, HeaderOutcome, UpstreamBody, UpstreamResponseHead } from './attempt.js';
 import { ChunkedDecoder, ResponseHeadParser, type ResponseHead } from './http1-parser.js';
 import { destroyConnection, type KeepalivePool, type UpstreamConnection } from './pool.js';
 
 export interface Http1Request {
   method: string;
-  /** The request target sent to the backend. */
-  target: string;
   /** 1.0 or 1.1 (proxy_http_version). */
   version: '1.0' | '1.1';
-  headers: readonly HeaderField[];
+  /** The request line and header block, serialized. */
+  head: Buffer;
   body: Buffer | undefined;
-}
-
-/** Serializes the request line and header block. */
-export function serializeHttp1Head(request: Http1Request): Buffer {
-  let text = `${request.method} ${request.target} HTTP/${request.version}\r\n`;
-  for (const header of request.headers) text += `${header.name}: ${header.value}\r\n`;
-  text += '\r\n';
-  return Buffer.from(text, 'latin1');
 }
 
 /** Sends the request and waits for the response header. */
@@ -45,6 +35,8 @@ class Http1Exchange implements UpstreamBody {
   private sink: BodySink | undefined;
   /** Body bytes that arrived with the header, before pipe(). */
   private early: Buffer[] = [];
+  /** The chunk that completes a body of known length; it goes out with the end of the stream. */
+  private lastChunk: Buffer | undefined;
   private finished = false;
 
   constructor(
@@ -69,7 +61,7 @@ class Http1Exchange implements UpstreamBody {
       this.socket.resume();
       this.connection.requests++;
 
-      const head = serializeHttp1Head(this.request);
+      const head = this.request.head;
       const flushed = this.request.body && this.request.body.length > 0 ? this.socket.write(Buffer.concat([head, this.request.body])) : this.socket.write(head);
       if (!flushed) {
         this.arm(this.timeouts.sendMs, 'upstream timed out (110: Connection timed out) while sending request to upstream');
@@ -107,7 +99,7 @@ class Http1Exchange implements UpstreamBody {
       if (this.head.chunked) this.decoder = new ChunkedDecoder();
       const settle = this.settleHeader!;
       this.settleHeader = undefined;
-      // The body waits until pipe() names a sink; reading pauses so that nothing is lost.
+      // The body waits until pipe() names a sink. The socket stays paused until then, and bytes already read wait in `early`.
       this.socket.pause();
       if (result.rest.length > 0) this.early.push(result.rest);
       settle({ kind: 'response', head: this.responseHead(), body: this });
@@ -178,8 +170,16 @@ class Http1Exchange implements UpstreamBody {
       const room = head.contentLength - this.received;
       const data = chunk.length > room ? chunk.subarray(0, room) : chunk;
       this.received += data.length;
-      this.forward(data);
-      if (this.received === head.contentLength) this.endBody('complete', chunk.length === data.length);
+      if (this.received < head.contentLength) {
+        this.forward(data);
+        return;
+      }
+      if (this.sink!.closed) {
+        this.endBody('client-closed');
+        return;
+      }
+      this.lastChunk = data;
+      this.endBody('complete', chunk.length === data.length);
       return;
     }
     this.forward(chunk);
@@ -209,7 +209,7 @@ class Http1Exchange implements UpstreamBody {
     if (keep) this.pool.release(this.connection);
     else destroyConnection(this.connection);
 
-    if (result === 'complete') this.sink?.end();
+    if (result === 'complete') this.sink?.end(undefined, this.lastChunk);
     const settle = this.settleBody;
     this.settleBody = undefined;
     settle?.(result);

@@ -44,7 +44,7 @@ export function connectPeer(endpoint: PlanEndpoint, peerName: string, timeoutMs:
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.off('error', fail);
-      // Errors after the connect surface as 'close' to whoever uses the connection.
+      // Errors after the connect reach the attempt that uses the connection as a 'close' event.
       socket.on('error', ignoreError);
       if (!http2) {
         resolve({ kind: 'connected', connection: { peerName, socket, requests: 0, idle: false } });
