@@ -1,5 +1,5 @@
 /**
- * Records what real nginx decides, request by request, for each balancing
+ * Records the decisions real nginx makes, request by request, for each balancing
  * method and sticky mode, so the decision core can be replayed against it.
  *
  * For each scenario the script starts loopback backends, compiles a spec with
@@ -8,15 +8,17 @@
  * through the runner, drives a scripted sequence of requests and backend
  * faults, and writes fixtures/recordings/<nginx-version>/<scenario>.json.
  *
- * Run: npx tsx scripts/record-balancers.ts [--version 1.30|1.22] [SCENARIO...]
+ * Run: npx tsx scripts/record-balancers.ts [--version 1.30|1.26|1.22] [SCENARIO...]
  * nginx 1.30 runs from the newest h2sticky/nginx image for native sticky
- * (1.29.6 or later); nginx 1.22 runs from the local binary, or the image of
- * that line when no local 1.22 is installed. See docs/recordings.md.
+ * (1.29.6 or later), and 1.26 from the newest image between 1.25.1 and
+ * 1.29.6. nginx 1.22 runs from the local binary, or the image of that line
+ * when no local 1.22 is installed. See docs/recordings.md.
  */
 
 import { mkdir } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { compileSpecText } from '../src/compile.js';
@@ -30,9 +32,9 @@ import type { BalancerRecording, RecordedResponse, RecordingEvent, ReplayFault }
 import { freePort } from '../test/helpers/loopback.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 
-type Line = '1.30' | '1.22';
+export type Line = '1.30' | '1.26' | '1.22';
 
-interface RequestOptions {
+export interface RequestOptions {
   path?: string;
   method?: string;
   /** The Cookie header to send. */
@@ -42,7 +44,7 @@ interface RequestOptions {
 }
 
 /** The recorded actions of a scenario's script: requests, backend faults and waits. */
-interface Driver {
+export interface Driver {
   readonly backends: readonly Backend[];
   send(options?: RequestOptions): Promise<RecordedResponse>;
   /** Sends several requests 30 ms apart and waits for all of them. */
@@ -54,18 +56,20 @@ interface Driver {
   cookieValue(response: RecordedResponse, name: string): string | undefined;
 }
 
-interface Scenario {
+export interface Scenario {
   name: string;
   lines: readonly Line[];
   /** The upstream's spec as YAML lines (below `app:`), for backend ports p[0..n). */
   upstream(ports: readonly number[], line: Line): string;
   backends: number;
+  /** Keep upstream connections alive (the version's default keepalive); the other scenarios turn it off. */
+  keepalive?: boolean;
   script(driver: Driver, line: Line): Promise<void>;
 }
 
-const failTimeout = '2s';
+export const failTimeout = '2s';
 /** A failed peer is eligible again once `now - checked > 2`, so 3.5 s of waiting always suffices. */
-const recoveryMs = 3500;
+export const recoveryMs = 3500;
 
 /** Requests start only between these milliseconds of a second, so nginx's whole-second clock is unambiguous. */
 const windowStartMs = 100;
@@ -217,66 +221,118 @@ function cookieVariants(name: string) {
   };
 }
 
+/**
+ * Keepalive connections: a backend that closes a reused connection when the
+ * request arrives costs no try (nginx gives the try of a cached connection
+ * back), while the same failure on a new connection does.
+ */
+async function keepaliveScript(d: Driver): Promise<void> {
+  const next = (extra: RequestOptions = {}) => d.send(extra);
+
+  // Leave idle connections to every backend, on both locations.
+  for (let i = 0; i < 20; i++) await next();
+  for (let i = 0; i < 12; i++) await next({ path: '/retry/' });
+
+  await d.fault(0, { kind: 'reset' });
+  for (let i = 0; i < 8; i++) await next();
+  for (let i = 0; i < 4; i++) await next({ path: '/retry/' });
+  await d.fault(0, { kind: 'none' });
+  await d.wait(recoveryMs);
+  for (let i = 0; i < 16; i++) await next();
+
+  // Every backend resets: each reused connection gives its try back until the peers are out.
+  for (let b = 0; b < 3; b++) await d.fault(b, { kind: 'reset' });
+  for (let i = 0; i < 6; i++) await next();
+  for (let b = 0; b < 3; b++) await d.fault(b, { kind: 'none' });
+  await d.wait(recoveryMs);
+  for (let i = 0; i < 20; i++) await next();
+
+  // A POST on a reused connection was sent, so it is not retried.
+  await d.fault(1, { kind: 'reset' });
+  for (let i = 0; i < 6; i++) await next({ method: 'POST' });
+  await d.fault(1, { kind: 'none' });
+  await d.wait(recoveryMs);
+
+  // A stopped backend closes its idle connections; the next attempts connect anew and are refused.
+  await d.fault(2, { kind: 'stopped' });
+  for (let i = 0; i < 8; i++) await next();
+  await d.fault(2, { kind: 'none' });
+  await d.wait(recoveryMs);
+
+  await d.fault(0, { kind: 'delay', ms: 300 });
+  for (let round = 0; round < 4; round++) await d.concurrent(Array.from({ length: 5 }, () => ({})));
+  await d.fault(0, { kind: 'none' });
+  for (let i = 0; i < 90; i++) await next(i % 3 === 0 ? { path: '/retry/' } : {});
+}
+
 const stickyServers = (ports: readonly number[]) =>
   `    servers:\n${ports
     .slice(0, 3)
     .map((port, i) => `      - { address: "127.0.0.1:${port}", weight: ${i === 0 ? 2 : 1}, fail_timeout: ${failTimeout} }`)
     .join('\n')}\n      - { address: "127.0.0.1:${ports[3]}", down: true }\n`;
 
-const scenarios: Scenario[] = [
+export const scenarios: Scenario[] = [
   {
     name: 'round_robin',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 5,
     upstream: (ports) => servers(ports, true),
     script: (d) => standardScript(d, () => ({}), { backup: true, concurrency: true }),
   },
   {
     name: 'least_conn',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 5,
     upstream: (ports) => `    balance: least_conn\n${servers(ports, true)}`,
     script: (d) => standardScript(d, () => ({}), { backup: true, concurrency: true }),
   },
   {
     name: 'ip_hash',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: ip_hash\n${servers(ports, false)}`,
     script: (d) => standardScript(d, clients, { backup: false, concurrency: true }),
   },
   {
     name: 'hash',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: { method: hash, key: "$arg_k" }\n${servers(ports, false)}`,
     script: (d) => standardScript(d, keys, { backup: false, concurrency: true }),
   },
   {
     name: 'hash_consistent',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: { method: hash, key: "$arg_k", consistent: true }\n${servers(ports, false)}`,
     script: (d) => standardScript(d, keys, { backup: false, concurrency: true }),
   },
   {
     name: 'random',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: random\n${servers(ports, false)}`,
     script: (d) => standardScript(d, () => ({}), { backup: false, concurrency: true }),
   },
   {
     name: 'random_two',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports) => `    balance: { method: random, two: true }\n${servers(ports, false)}`,
     script: (d) => standardScript(d, () => ({}), { backup: false, concurrency: true }),
   },
   {
+    name: 'keepalive',
+    lines: ['1.30', '1.26', '1.22'],
+    backends: 4,
+    keepalive: true,
+    upstream: (ports) => servers(ports, false),
+    script: keepaliveScript,
+  },
+  {
     // Native sticky cookie on 1.30; on 1.22 the compiler emulates it with pinned blocks and maps.
     name: 'sticky_cookie',
-    lines: ['1.30', '1.22'],
+    lines: ['1.30', '1.26', '1.22'],
     backends: 4,
     upstream: (ports, line) =>
       `${stickyServers(ports)}    affinity: { mode: cookie, name: srv_id${line === '1.30' ? ', expires: 1h' : ''}, path: / }\n`,
@@ -323,7 +379,7 @@ function specText(scenario: Scenario, line: Line, ports: readonly number[], list
     'runtime: { worker_processes: 1 }',
     'upstreams:',
     '  app:',
-    '    keepalive: false',
+    ...(scenario.keepalive ? [] : ['    keepalive: false']),
     scenario.upstream(ports, line).trimEnd(),
     'servers:',
     '  - listen:',
@@ -336,7 +392,7 @@ function specText(scenario: Scenario, line: Line, ports: readonly number[], list
   ].join('\n');
 }
 
-async function sourceFor(line: Line): Promise<NginxSource> {
+export async function sourceFor(line: Line): Promise<NginxSource> {
   if (line === '1.22') {
     try {
       const local: NginxSource = { kind: 'local', bin: resolveLocalNginx(defaultNginxSource.bin) };
@@ -346,10 +402,11 @@ async function sourceFor(line: Line): Promise<NginxSource> {
     }
     return { kind: 'docker', image: (await requireNginxImage(featureLevels.listenHttp2)).image };
   }
+  if (line === '1.26') return { kind: 'docker', image: (await requireNginxImage(featureLevels.http2Directive)).image };
   return { kind: 'docker', image: (await requireNginxImage(featureLevels.nativeSticky)).image };
 }
 
-async function record(scenario: Scenario, line: Line, source: NginxSource): Promise<BalancerRecording> {
+export async function record(scenario: Scenario, line: Line, source: NginxSource): Promise<BalancerRecording> {
   const versionText = (await readNginxBuildInfo(source)).version;
   const backends = Array.from({ length: scenario.backends }, (_, i) => new Backend({ id: `b${i + 1}` }));
   await Promise.all(backends.map((backend) => backend.start()));
@@ -483,7 +540,7 @@ function createDriver(backends: readonly Backend[], port: number, events: Record
       if (fault.kind === 'stopped') await backend.stop();
       else {
         if (!backend.running) await backend.start();
-        backend.fault = fault.kind === 'none' ? { kind: 'none' } : fault.kind === 'status' ? { kind: 'status', status: fault.status } : fault.kind === 'delay' ? { kind: 'delay', ms: fault.ms } : { kind: 'hang' };
+        backend.fault = fault;
       }
       events.push({ type: 'fault', atMs: Date.now(), backend: backend.id, fault });
     },
@@ -511,7 +568,7 @@ function formatRecording(recording: BalancerRecording): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const versionIndex = args.indexOf('--version');
-  const lines: Line[] = versionIndex === -1 ? ['1.30', '1.22'] : [args[versionIndex + 1] as Line];
+  const lines: Line[] = versionIndex === -1 ? ['1.30', '1.26', '1.22'] : [args[versionIndex + 1] as Line];
   const names = args.filter((arg, i) => !arg.startsWith('--') && (versionIndex === -1 || i !== versionIndex + 1));
 
   for (const line of lines) {
@@ -530,4 +587,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run only as a script: the integration tests import record() and the scenarios.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

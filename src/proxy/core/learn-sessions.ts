@@ -15,8 +15,8 @@ export class LearnSessions {
   private readonly sessions = new Map<string, { sid: string; last: number }>();
 
   constructor(
-    /** Milliseconds. */
-    readonly timeoutMs: number,
+    /** Milliseconds; a reload that keeps the zone may change it. */
+    public timeoutMs: number,
     /** The number of sessions the zone can store, an estimate from estimateLearnCapacity(). */
     readonly capacity: number,
   ) {}

@@ -23,7 +23,9 @@ export type ReplayFault =
   /** Responds with 200 after this many milliseconds. */
   | { kind: 'delay'; ms: number }
   /** Accepts the request and never responds. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Closes the connection when the request arrives, without a response. */
+  | { kind: 'reset' };
 
 export interface RecordedResponse {
   status: number;
@@ -110,6 +112,8 @@ export function replayRecording(recording: BalancerRecording, plan: Plan, option
   const faults = new Map<string, ReplayFault>(recording.backends.map((backend) => [backend.id, { kind: 'none' }]));
   const result: ReplayResult = { requests: 0, decisions: 0, mismatches: [] };
 
+  const pools = new KeepalivePools(plan);
+
   const queue: Pending[] = [];
   let order = 0;
   const schedule = (atMs: number, run: () => void) => {
@@ -122,7 +126,11 @@ export function replayRecording(recording: BalancerRecording, plan: Plan, option
   let requests = 0;
   for (const event of recording.events) {
     if (event.type === 'fault') {
-      schedule(event.atMs, () => faults.set(event.backend, event.fault));
+      schedule(event.atMs, () => {
+      faults.set(event.backend, event.fault);
+      // A stopped backend closes its idle connections, and nginx drops them from its cache.
+      if (event.fault.kind === 'stopped') pools.dropBackend(event.backend);
+    });
       continue;
     }
     if (options.requestLimit !== undefined && requests >= options.requestLimit) break;
@@ -156,11 +164,13 @@ export function replayRecording(recording: BalancerRecording, plan: Plan, option
       const backend = portToBackend.get(port);
       if (backend === undefined) throw new Error(`the core picked ${step.peer.name}, but the recording has no backend on that port`);
       const fault = faults.get(backend)!;
+      const cached = fault.kind !== 'stopped' && pools.take(use.upstream.name, backend, location.path);
 
-      const delayed = outcomeOf(fault, location);
+      const delayed = outcomeOf(fault, location, cached);
+      const connection = { backend, pool: location.path };
       if (delayed.afterMs === 0) {
         const next = use.report(delayed.outcome, delayed.requestSent);
-        if (next.kind === 'pass') return finishPassed(event, use, delayed.outcome);
+        if (next.kind === 'pass') return finishPassed(event, use, delayed.outcome, connection);
         step = next;
         continue;
       }
@@ -169,15 +179,22 @@ export function replayRecording(recording: BalancerRecording, plan: Plan, option
       schedule(resumeAt, () => {
         clock.set(Math.max(clock.nowMs(), resumeAt));
         const next = use.report(delayed.outcome, delayed.requestSent);
-        if (next.kind === 'pass') return finishPassed(event, use, delayed.outcome);
+        if (next.kind === 'pass') return finishPassed(event, use, delayed.outcome, connection);
         drive(event, use, location, next);
       });
       return;
     }
   }
 
-  function finishPassed(event: Extract<RecordingEvent, { type: 'request' }>, use: UpstreamUse, outcome: AttemptOutcome): void {
+  function finishPassed(
+    event: Extract<RecordingEvent, { type: 'request' }>,
+    use: UpstreamUse,
+    outcome: AttemptOutcome,
+    connection: { backend: string; pool: string },
+  ): void {
     use.finish();
+    // A response read to the end leaves its connection idle in the block's keepalive cache.
+    pools.keep(use.upstream.name, connection.backend, connection.pool);
     compare(event, use, outcome.kind === 'response' ? outcome.status : 502);
   }
 
@@ -205,8 +222,10 @@ export function replayRecording(recording: BalancerRecording, plan: Plan, option
 }
 
 /** Returns how an attempt on a backend with this fault ends, and after how many milliseconds. */
-function outcomeOf(fault: ReplayFault, location: PlanLocation): { outcome: AttemptOutcome; requestSent: boolean; afterMs: number } {
+function outcomeOf(fault: ReplayFault, location: PlanLocation, cached: boolean): { outcome: AttemptOutcome; requestSent: boolean; afterMs: number } {
   switch (fault.kind) {
+    case 'reset':
+      return { outcome: { kind: 'error', cachedConnection: cached }, requestSent: true, afterMs: 0 };
     case 'none':
       return { outcome: { kind: 'response', status: 200 }, requestSent: true, afterMs: 0 };
     case 'stopped':
@@ -218,6 +237,59 @@ function outcomeOf(fault: ReplayFault, location: PlanLocation): { outcome: Attem
       return { outcome: { kind: 'timeout' }, requestSent: true, afterMs: location.timeouts.readMs };
     case 'hang':
       return { outcome: { kind: 'timeout' }, requestSent: true, afterMs: location.timeouts.readMs };
+  }
+}
+
+/**
+ * The idle connections of each upstream block's keepalive cache, most recent
+ * first, as ngx_http_upstream_keepalive_module.c keeps them. A response read
+ * to the end leaves its connection in the cache, and the oldest goes when the
+ * cache is full. A pick reuses the newest idle connection to that peer. With
+ * the implicit `keepalive 32 local` of nginx 1.29.7+ only connections made
+ * for the same location qualify.
+ */
+class KeepalivePools {
+  private readonly caches = new Map<string, { backend: string; pool: string }[]>();
+  private readonly settings = new Map<string, { size: number; local: boolean }>();
+
+  constructor(plan: Plan) {
+    for (const upstream of plan.upstreams) {
+      this.settings.set(upstream.name, { size: upstream.keepalive.connections, local: upstream.keepalive.directive === 'default' });
+    }
+  }
+
+  /** Takes an idle connection to the backend for this block and location; returns whether there was one. */
+  take(block: string, backend: string, pool: string): boolean {
+    const setting = this.settings.get(block);
+    const cache = this.caches.get(block);
+    if (setting === undefined || setting.size === 0 || cache === undefined) return false;
+
+    const index = cache.findIndex((entry) => entry.backend === backend && (!setting.local || entry.pool === pool));
+    if (index === -1) return false;
+    cache.splice(index, 1);
+    return true;
+  }
+
+  keep(block: string, backend: string, pool: string): void {
+    const setting = this.settings.get(block);
+    if (setting === undefined || setting.size === 0) return;
+
+    let cache = this.caches.get(block);
+    if (cache === undefined) {
+      cache = [];
+      this.caches.set(block, cache);
+    }
+    cache.unshift({ backend, pool });
+    if (cache.length > setting.size) cache.pop();
+  }
+
+  dropBackend(backend: string): void {
+    for (const [block, cache] of this.caches) {
+      this.caches.set(
+        block,
+        cache.filter((entry) => entry.backend !== backend),
+      );
+    }
   }
 }
 

@@ -87,11 +87,11 @@ describe('least_conn', () => {
   it('prefers the peer with fewest connections per weight', () => {
     const { balancer } = testBalancer(planUpstream(three, { method: 'least_conn' }));
     const holders = [balancer.startRequest({ clientAddress: '127.0.0.1' }), balancer.startRequest({ clientAddress: '127.0.0.1' })];
-    const held = holders.map((request) => {
+    const picked = holders.map((request) => {
       const result = request.pick(undefined);
       return result.kind === 'peer' ? label(result.peer) : 'busy';
     });
-    expect(held).toEqual(['1', '2']);
+    expect(picked).toEqual(['1', '2']);
     expect(pickOnce(balancer)).toBe('3');
   });
 

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { PlanBalancer, PlanSticky } from '../../../src/plan/types.js';
-import type { BalancerRequest, FreeState, RuntimePeer } from '../../../src/proxy/core/types.js';
-import { planUpstream, testBalancer, type PeerOptions } from './helpers.js';
+import type { AttemptOutcome, BalancerRequest, FreeState, RuntimePeer } from '../../../src/proxy/core/types.js';
+import { planLocation, planUpstream, testBalancer, testCore, type PeerOptions } from './helpers.js';
 
 const methods: { name: string; balancer: PlanBalancer; backup: boolean }[] = [
   { name: 'round robin', balancer: { method: 'round_robin' }, backup: true },
@@ -47,7 +47,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
 interface OpenRequest {
   request: BalancerRequest;
   hint: string | undefined;
-  held: RuntimePeer | undefined;
+  picked: RuntimePeer | undefined;
   /** Peers returned in the list in use, which nginx marks tried. */
   tried: Set<RuntimePeer>;
   onBackup: boolean;
@@ -102,7 +102,7 @@ for (const method of methods) {
               const request = balancer.startRequest({ clientAddress: `10.0.${step.client}.1`, hashKey: step.key });
               // The tries budget counts peers that are not down; drained peers do not count.
               expect(request.tries).toBe(all.filter((peer) => peer.down === 0).length);
-              open.push({ request, hint, held: undefined, tried: new Set(), onBackup: false, initialTries: request.tries });
+              open.push({ request, hint, picked: undefined, tried: new Set(), onBackup: false, initialTries: request.tries });
               continue;
             }
 
@@ -110,15 +110,15 @@ for (const method of methods) {
             if (entry === undefined) continue;
 
             if (step.kind === 'free') {
-              if (entry.held === undefined) continue;
+              if (entry.picked === undefined) continue;
               const before = entry.request.tries;
               entry.request.release(step.state);
-              entry.held = undefined;
+              entry.picked = undefined;
               expect(entry.request.tries).toBeLessThanOrEqual(Math.max(before - 1, 0));
               continue;
             }
 
-            if (entry.held !== undefined || entry.request.tries === 0) continue;
+            if (entry.picked !== undefined || entry.request.tries === 0) continue;
             const list = entry.onBackup ? backup : primary;
             const single = balancer.lists.single;
             const hinted = entry.hint === undefined ? undefined : list.find((peer) => peer.sid === entry.hint);
@@ -156,15 +156,85 @@ for (const method of methods) {
               expect(failed(peer, now)).toBe(false);
             }
             entry.tried.add(peer);
-            entry.held = peer;
+            entry.picked = peer;
             expect(entry.request.tries).toBeLessThanOrEqual(entry.initialTries);
           }
 
-          for (const entry of open) if (entry.held !== undefined) entry.request.release('ok');
+          for (const entry of open) if (entry.picked !== undefined) entry.request.release('ok');
           // Every connection taken was given back.
           for (const peer of all) expect(peer.conns).toBe(0);
         }),
         { seed: 20_261_204, numRuns: 300 },
+      );
+    });
+  });
+}
+
+type Outcome = { kind: 'error'; cached: boolean } | { kind: 'timeout' } | { kind: 'invalid_header' } | { kind: 'response'; status: number };
+
+const outcomeArbitrary: fc.Arbitrary<Outcome> = fc.oneof(
+  fc.record({ kind: fc.constant('error' as const), cached: fc.boolean() }),
+  fc.constant({ kind: 'timeout' as const }),
+  fc.constant({ kind: 'invalid_header' as const }),
+  fc.record({ kind: fc.constant('response' as const), status: fc.constantFrom(200, 404, 429, 500, 502, 503, 504) }),
+);
+
+const conditionArbitrary = fc.subarray(['error', 'timeout', 'invalid_header', 'http_500', 'http_502', 'http_503', 'http_504', 'http_403', 'http_404', 'http_429', 'non_idempotent']);
+
+for (const method of methods) {
+  describe(`${method.name} upstream use`, () => {
+    it('keeps the retry invariants', () => {
+      fc.assert(
+        fc.property(
+          fc.array(peerOptions, { minLength: 1, maxLength: 5 }),
+          fc.array(fc.tuple(fc.array(outcomeArbitrary, { minLength: 1, maxLength: 12 }), fc.constantFrom('GET', 'POST'), fc.boolean()), { minLength: 1, maxLength: 12 }),
+          conditionArbitrary,
+          fc.integer({ min: 0, max: 3 }),
+          (peers, requests, conditions, triesCap) => {
+            const upstream = planUpstream(peers.map((options, index): [string, PeerOptions] => [`127.0.0.1:${index + 1}`, options]), method.balancer);
+            const { core, clock } = testCore(upstream);
+            const location = planLocation({ conditions, tries: triesCap });
+            const maxTries = upstream.peers.filter((peer) => peer.state === 'up').length;
+
+            for (const [outcomes, httpMethod, sent] of requests) {
+              const use = core.startUse({ clientAddress: '10.1.2.3', hashKey: 'k', method: httpMethod, cookieHeaders: [], variables: () => undefined, unbufferedBody: false, location });
+              let step = use.start();
+              let refunds = 0;
+              let last: Outcome | undefined;
+              for (const outcome of outcomes) {
+                if (step.kind !== 'attempt') break;
+                last = outcome;
+                if (outcome.kind === 'error' && outcome.cached) refunds++;
+                const report: AttemptOutcome = outcome.kind === 'error' ? { kind: 'error', cachedConnection: outcome.cached } : outcome;
+                step = use.report(report, sent || outcome.kind !== 'error');
+              }
+              if (step.kind === 'attempt') {
+                // Out of scripted outcomes: the last attempt succeeds.
+                step = use.report({ kind: 'response', status: 200 }, true);
+              }
+              if (step.kind === 'pass') use.finish();
+
+              const addresses = use.upstreamAddr().split(', ');
+              const statuses = use.upstreamStatus().split(', ');
+              expect(addresses.length).toBe(statuses.length);
+              expect(statuses).not.toContain('-');
+              // Each attempt used a try, except those a stale keepalive connection gave back, plus one busy entry at most.
+              const budget = (triesCap === 0 ? maxTries : Math.min(triesCap, maxTries)) + refunds;
+              expect(addresses.filter((address) => address !== 'app').length).toBeLessThanOrEqual(Math.max(budget, 1));
+              if (step.kind === 'error') {
+                expect([500, 502, 503, 504, 403, 404, 429]).toContain(step.status);
+                expect(statuses[statuses.length - 1]).toBe(String(step.status));
+                if (last?.kind === 'timeout' && addresses[addresses.length - 1] !== 'app') expect(step.status).toBe(504);
+              }
+              clock.advance(700);
+            }
+
+            // Every connection taken was given back.
+            const balancer = core.balancer('app');
+            for (const peer of [...balancer.primary, ...balancer.backup]) expect(peer.conns).toBe(0);
+          },
+        ),
+        { seed: 4_242, numRuns: 200 },
       );
     });
   });

@@ -26,11 +26,10 @@ const recordings: { file: string; recording: BalancerRecording }[] = readdirSync
   );
 
 describe('nginx recordings', () => {
-  it('cover every balancer on 1.30 and 1.22', () => {
+  it('cover every balancer on 1.30, 1.26 and 1.22', () => {
     const names = recordings.map(({ file }) => file.replace(/^(\d+\.\d+)\.\d+\//, '$1/').replace(/\.json$/, ''));
-    for (const balancer of ['round_robin', 'least_conn', 'ip_hash', 'hash', 'hash_consistent', 'random', 'random_two', 'sticky_cookie']) {
-      expect(names).toContain(`1.30/${balancer}`);
-      expect(names).toContain(`1.22/${balancer}`);
+    for (const balancer of ['round_robin', 'least_conn', 'ip_hash', 'hash', 'hash_consistent', 'random', 'random_two', 'keepalive', 'sticky_cookie']) {
+      for (const line of ['1.30', '1.26', '1.22']) expect(names).toContain(`${line}/${balancer}`);
     }
     expect(names).toContain('1.30/sticky_route');
     expect(names).toContain('1.30/sticky_learn');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PlanSticky, PlanUpstream } from '../../../src/plan/types.js';
-import type { ProxyCore } from '../../../src/proxy/core/core.js';
+import { ProxyCore } from '../../../src/proxy/core/core.js';
 import type { UpstreamStep, UpstreamUseInput } from '../../../src/proxy/core/types.js';
 import { planLocation, planUpstream, testCore } from './helpers.js';
 
@@ -102,5 +102,24 @@ describe('sticky cookie', () => {
     const { first } = send(core, {});
     const sid = core.balancer('app').primary[0]!.sid;
     expect(first).toMatchObject({ kind: 'attempt', setCookie: `srv=${sid}; expires=Fri, 04-Dec-26 21:01:07 GMT; max-age=3600; httponly; samesite=lax; path=/` });
+  });
+});
+
+describe('sticky learn across a reload', () => {
+  it('keeps sessions of an unchanged zone', () => {
+    const sticky: PlanSticky = { mode: 'learn', create: ['$upstream_cookie_sid'], lookup: ['$cookie_sid'], zone: { name: 'z', size: '1m' }, timeoutMs: 60_000, header: false };
+    const upstream = planUpstream(['127.0.0.1:1', '127.0.0.1:2'], { method: 'round_robin' }, sticky);
+    const { core, clock } = coreFor(upstream);
+    const { use } = send(core, { $upstream_cookie_sid: 's1' });
+    use.report({ kind: 'response', status: 200 }, true);
+    use.finish();
+
+    const plan = core.plan;
+    const reloaded = new ProxyCore(plan, { clock, previous: core });
+    // The fresh round robin would pick peer 1 first anyway, so ask twice.
+    expect([portOf(send(reloaded, {}, 'sid=s1').first), portOf(send(reloaded, {}, 'sid=s1').first)]).toEqual([1, 1]);
+
+    const resized = new ProxyCore({ ...plan, upstreams: [{ ...upstream, sticky: { ...sticky, zone: { name: 'z', size: '2m' } } }] }, { clock, previous: core });
+    expect([portOf(send(resized, {}, 'sid=s1').first), portOf(send(resized, {}, 'sid=s1').first)]).toEqual([1, 2]);
   });
 });

@@ -127,4 +127,76 @@ describe('upstream use', () => {
     expect(use.report({ kind: 'error', cachedConnection: false }, false)).toEqual({ kind: 'error', status: 502 });
     expect(use.setCookie()).toBe(`srv=${sidA}; path=/`);
   });
+
+  it('maps each retried status to its own code', () => {
+    const cases: [number, string][] = [
+      [500, 'http_500'],
+      [502, 'http_502'],
+      [503, 'http_503'],
+      [504, 'http_504'],
+      [403, 'http_403'],
+      [404, 'http_404'],
+      [429, 'http_429'],
+    ];
+    for (const [status, condition] of cases) {
+      // With two peers the first retry is allowed, and the second attempt's status passes through.
+      const { core } = coreFor(planUpstream([a, b]));
+      const use = core.startUse(input(planLocation({ conditions: [condition] })));
+      use.start();
+      expect(use.report({ kind: 'response', status }, true).kind).toBe('attempt');
+      expect(use.report({ kind: 'error', cachedConnection: false }, false)).toEqual({ kind: 'error', status: 502 });
+      expect(use.upstreamStatus()).toBe(`${status}, 502`);
+    }
+  });
+
+  it('counts an invalid header as a failure', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation({ conditions: ['error'] })));
+    use.start();
+    expect(use.report({ kind: 'invalid_header' }, true)).toEqual({ kind: 'error', status: 502 });
+    expect(core.balancer('app').primary[0]!.fails).toBe(1);
+  });
+
+  it('retries a sent POST with non_idempotent', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation({ conditions: ['error', 'non_idempotent'] }), { method: 'POST' }));
+    use.start();
+    expect(portOf(use.report({ kind: 'error', cachedConnection: false }, true))).toBe('18082');
+  });
+
+  it('does not retry an unbuffered body once sent', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation(), { unbufferedBody: true }));
+    use.start();
+    expect(use.report({ kind: 'error', cachedConnection: false }, true)).toEqual({ kind: 'error', status: 502 });
+  });
+
+  it('never retries a sent gRPC request', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input({ ...planLocation(), module: 'grpc' }));
+    use.start();
+    expect(use.report({ kind: 'error', cachedConnection: false }, true)).toEqual({ kind: 'error', status: 502 });
+  });
+
+  it('shows a dash for an attempt in progress', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation()));
+    use.start();
+    use.report({ kind: 'error', cachedConnection: false }, false);
+    expect(use.upstreamStatus()).toBe('502, -');
+    expect(use.variable('$upstream_addr')).toBe(`${a}, ${b}`);
+    expect(use.variable('$upstream_status')).toBe('502, -');
+    expect(use.variable('$other')).toBeUndefined();
+  });
+
+  it('holds a connection until finish', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation()));
+    use.start();
+    use.report({ kind: 'response', status: 200 }, true);
+    expect(core.balancer('app').primary[0]!.conns).toBe(1);
+    use.finish();
+    use.finish();
+    expect(core.balancer('app').primary[0]!.conns).toBe(0);
+  });
 });
