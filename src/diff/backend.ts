@@ -66,9 +66,9 @@ export interface BackendOptions {
   protocol?: 'http1' | 'h2c';
   /**
    * `echo` (default): the body repeats the request's headers and the arrival
-   * sequence. `identity`: the body holds only the backend, method, path and
-   * body length, so two servers under test that pass the same request get
-   * byte-identical bodies; the received headers stay in `requests`.
+   * sequence. `identity`: the body contains only the backend, method, path
+   * and body length. Two servers under test that pass the same request then
+   * get byte-identical bodies, and the received headers stay in `requests`.
    */
   body?: 'echo' | 'identity';
 }

@@ -1,8 +1,8 @@
 /**
  * Scenario clients on the wire: HTTP/2 over TLS (ALPN h2), h2c with prior
- * knowledge, and HTTP/1.1 on plain or TLS ports, each a single connection
- * kept open until a reconnect step, with a cookie jar (RFC 6265, tough-cookie)
- * per client and server under test.
+ * knowledge, and HTTP/1.1 on plain or TLS ports. Each connection is a single
+ * one, kept open until a reconnect step. Each client has a cookie jar
+ * (RFC 6265, tough-cookie) per server under test.
  */
 
 import { createHash } from 'node:crypto';
@@ -18,7 +18,7 @@ import { CookieJar } from 'tough-cookie';
 import type { ConnectionProtocol } from './scenario/types.js';
 import { testCertificatePaths } from './testbed.js';
 
-/** What came back for one request, before it is turned into an observation. */
+/** The response to one request (or how it failed), before it is turned into an observation. */
 export interface RawResponse {
   /** Undefined when no response header arrived. */
   status?: number;
@@ -43,12 +43,12 @@ export interface ConnectionTarget {
   localAddress: string;
   /** TLS server name (SNI). */
   serverName: string;
-  /** Longest wait for one response, in milliseconds (default responseTimeoutMs). */
+  /** Maximum wait for one response, in milliseconds (default responseTimeoutMs). */
   timeoutMs?: number;
 }
 
 /**
- * Longest wait for one response, in milliseconds. Scenarios that make a
+ * Maximum wait for one response, in milliseconds. Scenarios that make a
  * backend hang or delay set a shorter read timeout in their spec, so the
  * server under test gives up first.
  */

@@ -1,7 +1,7 @@
 /**
  * Checks a request's expectations against one side's observation. Backend
  * names in expectations are scenario names (UPSTREAM.N) or @LABEL; both are
- * resolved to the backend that answers under that name.
+ * resolved to a backend id before they are compared.
  */
 
 import type { ExpectationFailure } from './result.js';
@@ -12,7 +12,7 @@ import type { BackendSet } from './testbed.js';
 export interface ExpectationContext {
   role: string;
   backends: BackendSet;
-  /** Label to the backend that answered the labelled request on this side. */
+  /** Label to the backend that sent the response to the labelled request on this side. */
   labels: ReadonlyMap<string, string | undefined>;
 }
 

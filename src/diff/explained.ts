@@ -31,7 +31,7 @@ export interface ExplainedDifference {
   reason: string;
 }
 
-/** What an explanation's conditions are checked against. */
+/** The run facts that an explanation's conditions are checked against. */
 export interface ExplanationContext {
   plan: Plan;
 }

@@ -73,7 +73,7 @@ export class NginxServer implements ServerUnderTest {
     await running?.stop();
   }
 
-  /** The error log written so far, for reports when nginx misbehaves. */
+  /** Returns the error log written so far, for reports when nginx misbehaves. */
   async errorLog(): Promise<string> {
     return (await this.running?.errorLog()) ?? '';
   }
@@ -88,7 +88,7 @@ export class NginxServer implements ServerUnderTest {
   }
 }
 
-/** The distinct ports a Plan listens on. */
+/** Lists the distinct ports a Plan listens on. */
 export function listenerPorts(plan: Plan): number[] {
   return [...new Set(plan.servers.flatMap((server) => server.listeners.map((listener) => listener.port)))];
 }

@@ -1,6 +1,6 @@
 /**
  * What the harness observes of one request on one server under test: the
- * status, the backend that answered and every backend tried, each Set-Cookie
+ * status, the backend that responded and every backend tried, each Set-Cookie
  * parsed, selected response headers, the headers each backend received, and
  * a digest of the body. Observations hold names (UPSTREAM.N), never ports, so
  * two servers under test that behave alike give equal observations.
@@ -47,7 +47,7 @@ export interface ReceivedObservation {
 export interface Observation {
   status?: number;
   error?: string;
-  /** The backend that answered, from its x-backend header. */
+  /** The backend that sent the response, from its x-backend header. */
   backend?: string;
   /** Every upstream attempt, in order, from the server's access record. Undefined when the server recorded nothing for the request. */
   tried?: AttemptObservation[];
@@ -104,12 +104,12 @@ export function observe(input: ObservationInput): Observation {
     if (value !== undefined) headers[name] = value;
   }
 
-  const answered = headerText(response.headers['x-backend']);
+  const responder = headerText(response.headers['x-backend']);
   const date = headerText(response.headers.date);
   return {
     ...(response.status !== undefined ? { status: response.status } : {}),
     ...(response.error !== undefined ? { error: response.error } : {}),
-    ...(answered !== undefined ? { backend: answered } : {}),
+    ...(responder !== undefined ? { backend: responder } : {}),
     ...(access !== undefined ? { tried: parseAttempts(access, backends) } : {}),
     cookies: setCookieHeaders(response).map((header) => parseSetCookie(header, date, input.affinity)),
     headers,
@@ -190,7 +190,7 @@ function headerText(value: string | string[] | undefined): string | undefined {
  * Pairs the access records of one step with its requests. Records arrive in
  * the order requests finished, which concurrent streams do not fix, so each
  * request takes the first record with its method, target and status whose
- * last peer is the backend that answered it.
+ * last peer is the backend that sent its response.
  */
 export function matchAccessRecords(
   requests: readonly { method: string; path: string; response: RawResponse }[],
@@ -204,14 +204,14 @@ export function matchAccessRecords(
   };
 
   return requests.map(({ method, path, response }) => {
-    const answered = headerText(response.headers['x-backend']);
+    const responder = headerText(response.headers['x-backend']);
     const sameRequest = (record: AccessRecord) => record.method === method && record.uri === path;
     const lastPeer = (record: AccessRecord) => {
       const peers = record.upstreamAddr.split(/, | : /);
       return backends.byPeerName(peers[peers.length - 1]!.trim())?.id;
     };
     return (
-      take((record) => sameRequest(record) && record.status === response.status && lastPeer(record) === answered) ??
+      take((record) => sameRequest(record) && record.status === response.status && lastPeer(record) === responder) ??
       take((record) => sameRequest(record) && record.status === response.status) ??
       take(sameRequest)
     );

@@ -11,7 +11,7 @@ import { logEvents } from '../proxy/logging.js';
 import { ProxyServer } from '../proxy/server.js';
 import type { AccessRecord, ServerUnderTest } from './server-under-test.js';
 
-/** Longest wait for in-flight requests when the proxy stops, in milliseconds. */
+/** Maximum wait for in-flight requests when the proxy stops, in milliseconds. */
 const drainTimeoutMs = 5000;
 
 export class InProcessProxy implements ServerUnderTest {

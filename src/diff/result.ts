@@ -22,7 +22,7 @@ export interface RequestDifference {
 export interface ExpectationFailure {
   /** Role of the server under test that failed it. */
   role: string;
-  /** Which expectation, such as `backend`. */
+  /** The expectation's name, such as `backend`. */
   expectation: string;
   expected: unknown;
   actual: unknown;
@@ -55,12 +55,12 @@ export interface ScenarioRunResult {
   file: string;
   /** The nginx version the Plan was compiled for and nginx runs. */
   nginxVersion: string;
-  /** What ran on each side, such as "nginx 1.30.6 (docker:h2sticky/nginx:1.30.6)" and "h2sticky proxy (in process)". */
+  /** Descriptions of the two sides, such as "nginx 1.30.6 (docker:h2sticky/nginx:1.30.6)" and "h2sticky reference proxy (in process)". */
   servers: [string, string];
   /** Role names of the two sides, such as nginx and proxy. */
   roles: [string, string];
   status: RunStatus;
-  /** Why the scenario did not run, for not-applicable and error. */
+  /** The reason the scenario did not run, for not-applicable and error. */
   reason?: string;
   problems: Problem[];
   steps: StepResult[];

@@ -99,5 +99,10 @@ export function describeTarget(target: NginxTarget): string {
 
 /** Number of requests a scenario sends, for progress. */
 export function requestCount(scenario: Scenario): number {
-  return scenario.steps.reduce((sum, step) => sum + (step.kind === 'request' ? 1 : step.kind === 'streams' ? step.requests.length : 0), 0);
+  let count = 0;
+  for (const step of scenario.steps) {
+    if (step.kind === 'request') count += 1;
+    if (step.kind === 'streams') count += step.requests.length;
+  }
+  return count;
 }

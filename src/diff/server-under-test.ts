@@ -6,7 +6,7 @@
 
 import type { Plan } from '../plan/types.js';
 
-/** What a server under test recorded for one finished request (nginx's access log fields). */
+/** The record a server under test keeps of one finished request, with nginx's access log fields. */
 export interface AccessRecord {
   method: string;
   /** The request target as the client sent it ($request_uri). */
@@ -21,7 +21,7 @@ export interface AccessRecord {
 export interface ServerUnderTest {
   /** Short role name used in reports: `nginx` or `proxy`. */
   readonly role: string;
-  /** What runs, such as "nginx 1.30.6 (docker:h2sticky/nginx:1.30.6)". */
+  /** A description of the server, such as "nginx 1.30.6 (docker:h2sticky/nginx:1.30.6)". */
   readonly description: string;
   /** Starts serving the Plan on its listener ports; resolves once every port accepts connections. */
   start(plan: Plan): Promise<void>;

@@ -1,7 +1,7 @@
 /**
  * A diff session: two long-lived servers under test (nginx and the
- * reference proxy) for one nginx version. The first scenario starts them;
- * each later one reloads them with its own Plan, which gives both fresh
+ * reference proxy) for one nginx version. The first scenario starts them.
+ * Each later one reloads them with its own Plan, which gives both fresh
  * balancer state without the cost of a restart.
  */
 
@@ -22,7 +22,7 @@ export interface DiffSessionOptions {
   /** The nginx under test first, the reference second. */
   servers: [ServerUnderTest, ServerUnderTest];
   explained: readonly ExplainedDifference[];
-  /** Longest wait for one response, in milliseconds (default 10000). */
+  /** Maximum wait for one response, in milliseconds (default 10000). */
   responseTimeoutMs?: number;
   /** Called after each request step with the number of requests it compared. */
   onRequestsDone?: (count: number) => void;
@@ -38,7 +38,7 @@ export class DiffSession {
     return this.options.nginxVersion;
   }
 
-  /** Runs one scenario with its spec; never raises for problems of the scenario, which the result carries. */
+  /** Runs one scenario with its spec. Problems of the scenario and a Plan that a server rejects are returned in the result, not raised. */
   async run(scenario: Scenario, spec: ResolvedSpec): Promise<ScenarioRunResult> {
     const started = Date.now();
     const [first, second] = this.options.servers;

@@ -1,7 +1,7 @@
 /**
  * Runs the steps of one scenario on two servers under test in lockstep.
  * Each request step goes to both at the same moment; the next step starts
- * once both have answered and written their access records. Backend
+ * once both have responded and written their access records. Backend
  * changes apply once to the shared backends, and waits are real time, so
  * both sides see the same faults at the same times.
  */
@@ -28,7 +28,7 @@ export interface Side {
   ports: PortMap;
 }
 
-/** Where a scenario connection goes, per spec listener. */
+/** The listener and authority a scenario connection uses. */
 export interface ConnectionRoute {
   protocol: ConnectionTarget['protocol'];
   specPort: number;
@@ -43,12 +43,12 @@ export interface StepRunnerOptions {
   explained: readonly ExplainedDifference[];
   /** Resolved connections, by `client/connection`. */
   routes: ReadonlyMap<string, ConnectionRoute>;
-  /** Longest wait for one response, in milliseconds. */
+  /** Maximum wait for one response, in milliseconds. */
   responseTimeoutMs?: number;
   onRequestsDone?: (count: number) => void;
 }
 
-/** Longest wait for a server's access records after its responses arrived, in milliseconds; nginx writes its line as the response ends. */
+/** Maximum wait for a server's access records after its responses arrived, in milliseconds; nginx writes its line as the response ends. */
 const accessRecordWaitMs = 1000;
 
 class SideState {

@@ -14,8 +14,9 @@ export function describeStep(step: ScenarioStep): string {
       return `wait ${step.ms} ms`;
     case 'backend': {
       const change = step.change;
-      const detail = change.action === 'status' ? ` ${change.status}` : change.action === 'delay' ? ` ${change.delayMs} ms` : '';
-      return `backend ${step.backend}: ${change.action}${detail}`;
+      if (change.action === 'status') return `backend ${step.backend}: status ${change.status}`;
+      if (change.action === 'delay') return `backend ${step.backend}: delay ${change.delayMs} ms`;
+      return `backend ${step.backend}: ${change.action}`;
     }
     case 'set-cookie':
       return `${step.client}: jar stores "${step.cookie}"`;

@@ -1,7 +1,7 @@
 /**
  * The loopback test bed of a scenario: one backend per distinct server
- * address of the spec, and the spec rewritten so that every upstream server
- * points at its backend and every listener at a loopback port of the server
+ * address of the spec. The spec is rewritten so that every upstream server
+ * points at its backend, and every listener at a loopback port of the server
  * under test.
  *
  * Both servers under test share this one backend set and receive each step
@@ -102,7 +102,7 @@ export class BackendSet {
     return set;
   }
 
-  /** The backend a scenario name (UPSTREAM.N) refers to. */
+  /** Returns the backend a scenario name (UPSTREAM.N) refers to. */
   get(name: string): Backend | undefined {
     return this.byName.get(name);
   }
@@ -124,7 +124,7 @@ export class BackendSet {
     await Promise.all(this.backends.map((backend) => backend.stop()));
   }
 
-  /** Returns every backend to answering normally, listening, with no requests recorded. */
+  /** Returns every backend to responding normally, listening, with no requests recorded. */
   async reset(): Promise<void> {
     for (const backend of this.backends) {
       backend.fault = { kind: 'none' };
@@ -133,7 +133,7 @@ export class BackendSet {
     await this.start();
   }
 
-  /** The spec with each server address replaced by its backend's loopback address; call after start(). */
+  /** Returns the spec with each server address replaced by its backend's loopback address; call after start(). */
   rewrite(document: SpecDocument): SpecDocument {
     const copy = structuredClone(document);
     for (const upstream of Object.values(copy.upstreams ?? {})) {
@@ -149,7 +149,7 @@ export class BackendSet {
 /** Spec listener ports mapped to the loopback ports one server under test listens on. */
 export type PortMap = ReadonlyMap<number, number>;
 
-/** The distinct listener ports of a spec, in order. */
+/** Lists the distinct listener ports of a spec, in order. */
 export function specPorts(document: SpecDocument): number[] {
   const ports: number[] = [];
   for (const server of document.servers ?? []) {
@@ -197,7 +197,7 @@ export function compileForVersion(document: SpecDocument, fileName: string, ngin
   return { plan, problems: result.problems };
 }
 
-/** A copy of a Plan whose listeners use another server under test's ports, given as first port to second port. */
+/** Copies a Plan and moves its listeners to another server under test's ports, given as a map from first port to second port. */
 export function withPorts(plan: Plan, ports: PortMap): Plan {
   const copy = structuredClone(plan);
   for (const server of copy.servers) {

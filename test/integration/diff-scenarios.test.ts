@@ -93,7 +93,7 @@ for (const level of levels) {
         nginxVersion: found.value.version,
         servers: [new NginxServer(found.value), new InProcessProxy()],
         explained,
-        // Known proxy divergences include requests the proxy never answers; a short wait keeps them cheap.
+        // Known proxy divergences include requests that get no response from the proxy, and a short wait keeps them cheap.
         responseTimeoutMs: 3000,
       });
     });

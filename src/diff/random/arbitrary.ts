@@ -72,6 +72,9 @@ const specArbitrary: fc.Arbitrary<RandomSpecShape> = fc.record({
   retryOnStatus: fc.boolean(),
 });
 
+// NOTE: no close-mid-response fault: the proxy still resets the client's stream with another
+// error code than nginx (fixtures/scenarios/proxy-divergences/close-mid-response.yaml), and every
+// scenario with it would diverge. Add it once the proxy matches nginx there.
 const stepArbitrary: fc.Arbitrary<RandomStep> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('request' as const), client: fc.nat(1), method: fc.constantFrom('GET' as const, 'GET' as const, 'POST' as const, 'HEAD' as const), path: fc.nat(paths.length - 1), withoutCookie: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('streams' as const), client: fc.nat(1), paths: fc.array(fc.nat(paths.length - 1), { minLength: 2, maxLength: 4 }) }) },
@@ -135,7 +138,7 @@ export function buildRandomSpec(shape: RandomSpecShape): SpecDocument {
   };
 }
 
-/** Builds the scenario document (as a scenario file holds it) of a shape, for a spec whose backends have these names. */
+/** Builds the scenario document of a shape, as a scenario file contains it, for a spec whose backends have these names. */
 export function buildRandomScenario(name: string, steps: readonly RandomStep[], backendNames: readonly string[], spec: SpecDocument): Record<string, unknown> {
   const pick = <T>(list: readonly T[], index: number): T => list[index % list.length]!;
   return {

@@ -30,7 +30,7 @@ export interface RandomRunOptions {
   explained: readonly ExplainedDifference[];
   /** A spec for every scenario; without it each scenario gets a generated spec. */
   spec?: ResolvedSpec;
-  /** Where the shrunk scenario of a divergence is written. */
+  /** Directory that receives the shrunk scenario of a divergence. */
   shrunkDirectory: string;
   /** Most candidate runs while shrinking; past it the smallest divergent scenario so far is kept. */
   maxShrinkRuns?: number;
@@ -117,7 +117,7 @@ export async function runRandomScenarios(options: RandomRunOptions): Promise<Ran
   }
 }
 
-/** The scenario file text of a random shape. */
+/** Builds the scenario file text of a random shape. */
 export function scenarioText(shape: RandomScenarioShape, spec: ResolvedSpec | undefined, name: string): { text: string } {
   const document = spec?.document ?? buildRandomSpec(shape.spec!);
   const backendNames = BackendSet.forSpec(document).names();

@@ -38,6 +38,8 @@ function scenarioTable(scenario: string, runs: readonly ScenarioRunResult[]): st
 function cell(run: ScenarioRunResult, stepIndex: number, requestIndex: number): string {
   const request = run.steps.find((step) => step.index === stepIndex)?.requests[requestIndex];
   if (!request) return '';
-  const mark = request.differences.some((difference) => !difference.explained) ? '!' : request.differences.length > 0 ? '~' : '=';
+  let mark = '=';
+  if (request.differences.length > 0) mark = '~';
+  if (request.differences.some((difference) => !difference.explained)) mark = '!';
   return `${mark} ${shortObservation(request.observations[0])}`;
 }

@@ -189,7 +189,7 @@ class ScenarioBuilder {
     const client = streams?.client ?? this.clientName(raw.client, `${pointer}/client`);
     const connection = streams?.connection ?? this.connectionName(client, raw.connection, `${pointer}/connection`);
 
-    // A request's own expectations may use its label, to say that the cookie binds to the backend that answered.
+    // A request's own expectations may use its label, to say that the cookie binds to the backend that sent the response.
     if (raw.label !== undefined) {
       if (this.labels.has(raw.label)) this.problem('scenario.duplicate-label', `${pointer}/label`, `label "${raw.label}" is used twice`, 'give each labelled request its own label');
       this.labels.add(raw.label);

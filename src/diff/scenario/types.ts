@@ -26,7 +26,7 @@ export interface ScenarioClient {
   connections: ScenarioConnection[];
 }
 
-/** Where the scenario's spec comes from. */
+/** The source of the scenario's spec. */
 export type ScenarioSpecSource =
   | { kind: 'file'; path: string }
   | { kind: 'inline'; document: SpecDocument; text: string }
@@ -92,5 +92,5 @@ export interface Scenario {
 
 export const defaultResponseHeaders: readonly string[] = ['content-type', 'server', 'x-backend'];
 
-/** The longest wait step, in milliseconds; longer waits make runs slow without showing more. */
+/** Maximum wait step, in milliseconds; longer waits make runs slow without showing more. */
 export const maxWaitMs = 60_000;

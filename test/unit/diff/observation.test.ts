@@ -13,7 +13,7 @@ const spec: SpecDocument = {
   servers: [{ listen: [{ port: 8080 }], locations: [{ path: '/', upstream: 'app' }] }],
 };
 
-/** A backend set whose backends pretend to listen on fixed ports, without starting them. */
+/** Creates a backend set whose backends pretend to listen on fixed ports, without starting them. */
 function backendSet(): BackendSet {
   const set = BackendSet.forSpec(spec);
   set.backends.forEach((backend, index) => {

@@ -25,7 +25,8 @@ describe('scenario loader', () => {
     const { scenario } = load('spec: ../specs/shop.yaml\nsteps:\n  - wait: 2s\n');
     expect(scenario!.spec).toEqual({ kind: 'file', path: '/specs/shop.yaml' });
     const wait = scenario!.steps[0]!;
-    expect(wait.kind === 'wait' && wait.ms).toBe(2000);
+    expect(wait.kind).toBe('wait');
+    expect(wait.kind === 'wait' ? wait.ms : undefined).toBe(2000);
   });
 
   it('locates an unknown step kind with a suggestion', () => {
