@@ -20,7 +20,9 @@ export type BackendFault =
   /** Send the header and part of the body, then destroy the connection. */
   | { kind: 'close-mid-response' }
   /** Accept the request and never answer. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Close the connection as soon as the request has arrived, without any response. */
+  | { kind: 'reset' };
 
 export interface BackendRequestRecord {
   /** Order of arrival at this backend, from 1. */
@@ -149,6 +151,11 @@ export class Backend {
 
   private async respond(record: BackendRequestRecord, response: ServerResponse | Http2ServerResponse): Promise<void> {
     const fault = this.fault;
+    if (fault.kind === 'reset') {
+      const socket = 'stream' in response ? response.stream.session?.socket : response.socket;
+      socket?.destroy();
+      return;
+    }
     if (fault.kind === 'hang') {
       await new Promise<void>((resolve) => this.pending.add(resolve));
       return;

@@ -6,7 +6,7 @@ export const systemClock: Clock = {
   nowMs: () => Date.now(),
 };
 
-/** A clock that moves only when told, for tests and for replaying recorded nginx runs. */
+/** A clock that moves only when set, for tests and for replaying recorded nginx runs. */
 export class SimulatedClock implements Clock {
   private ms: number;
 

@@ -1,9 +1,9 @@
 /**
- * `$cookie_NAME` as nginx evaluates it (ngx_http_parse_cookie_lines() from
- * 1.29.6, ngx_http_parse_multi_header_lines() before): each Cookie line in
- * order; the name matches without regard to case; spaces around `=` are
- * skipped; the value runs to the next `;` with trailing spaces kept; the
- * first match wins. Before 1.29.6 a `,` also ends a skipped pair, so
+ * Evaluates `$cookie_NAME` as nginx does (ngx_http_parse_cookie_lines() from
+ * 1.29.6, ngx_http_parse_multi_header_lines() before). Cookie lines are read
+ * in order, and the first match wins. The name matches without regard to
+ * case, and spaces around `=` are skipped. The value runs to the next `;`,
+ * with trailing spaces kept. Before 1.29.6 a `,` also ends a skipped pair, so
  * `a=b, srv=x` finds `srv`, but the value still runs to the next `;`.
  */
 export function parseCookieLines(lines: readonly string[], name: string, commaSeparates: boolean): string | undefined {
@@ -42,9 +42,10 @@ export function parseCookieLines(lines: readonly string[], name: string, commaSe
 }
 
 /**
- * `$upstream_cookie_NAME` (ngx_http_parse_set_cookie_lines()): the first
- * Set-Cookie line of the backend's response that starts with NAME (without
- * regard to case), then optional spaces and `=`; the value runs to the next `;`.
+ * Evaluates `$upstream_cookie_NAME` as ngx_http_parse_set_cookie_lines() does.
+ * It reads the first Set-Cookie line of the backend's response that starts
+ * with NAME (without regard to case), optional spaces and `=`. The value runs
+ * to the next `;`.
  */
 export function parseSetCookieLines(lines: readonly string[], name: string): string | undefined {
   for (const line of lines) {

@@ -26,6 +26,12 @@ export interface ProxyCoreOptions {
   random?: RandomSource;
   /** Resolves host names of `server` lines; required when the Plan has any. */
   resolve?: HostResolver;
+  /**
+   * The core of the config before a reload. Learn zones with the same name,
+   * size and upstream keep their sessions, as nginx keeps a shared memory zone
+   * across a reload; all other state starts fresh.
+   */
+  previous?: ProxyCore;
 }
 
 interface Block {
@@ -45,6 +51,8 @@ export class ProxyCore {
   /** Before 1.29.6 a `,` also separates cookies in `$cookie_NAME`. */
   readonly commaSeparatesCookies: boolean;
   private readonly blocks = new Map<string, Block>();
+  /** Learn zones by zone name, with the size text and upstream they were made for. */
+  private readonly learnZones = new Map<string, { size: string; upstream: string; sessions: LearnSessions }>();
   private readonly routes = new Map<string, Route>();
   private readonly masks = new WeakMap<object, number>();
 
@@ -58,7 +66,10 @@ export class ProxyCore {
       const balancer = createUpstreamBalancer(upstream, { clock: this.clock, random: this.random, resolve: options.resolve });
       this.blocks.set(upstream.name, {
         balancer,
-        sticky: upstream.sticky === undefined ? undefined : stickyRuntime(upstream.sticky, (zone, timeoutMs) => learnZone(zone, timeoutMs)),
+        sticky:
+          upstream.sticky === undefined
+            ? undefined
+            : stickyRuntime(upstream.sticky, (zone, timeoutMs) => this.learnZone(zone, timeoutMs, upstream.name, options.previous)),
         hashKey: upstream.balancer.method === 'hash' ? compileComplexValue(upstream.balancer.key) : undefined,
       });
     }
@@ -82,7 +93,7 @@ export class ProxyCore {
     }
   }
 
-  /** The balancer of an upstream block by its nginx name. */
+  /** Returns the balancer of an upstream block by its nginx name. */
   balancer(name: string): CoreUpstreamBalancer {
     return this.block(name).balancer;
   }
@@ -118,11 +129,27 @@ export class ProxyCore {
       location: input.location,
       mask: this.maskOf(input.location),
       method: input.method,
-      unbufferedBody: input.unbufferedBody,
+      // grpc_pass always streams the request body unbuffered (ngx_http_grpc_handler()).
+      unbufferedBody: input.unbufferedBody || input.location.module === 'grpc',
       emulatedSetCookie,
       routeVariables,
       setCookieVariable,
     });
+  }
+
+  /** Reuses the previous core's zone when nginx would keep it across a reload, or makes a new one. */
+  private learnZone(zone: { name: string; size: string }, timeoutMs: number, upstream: string, previous: ProxyCore | undefined): LearnSessions {
+    const kept = previous?.learnZones.get(zone.name);
+    let sessions: LearnSessions;
+    if (kept !== undefined && kept.size === zone.size && kept.upstream === upstream) {
+      // The sessions stay, and the new config's timeout applies to them.
+      sessions = kept.sessions;
+      sessions.timeoutMs = timeoutMs;
+    } else {
+      sessions = new LearnSessions(timeoutMs, estimateLearnCapacity(parseNginxSize(zone.size)));
+    }
+    this.learnZones.set(zone.name, { size: zone.size, upstream, sessions });
+    return sessions;
   }
 
   private block(name: string): Block {
@@ -145,10 +172,6 @@ export class ProxyCore {
     }
     return mask;
   }
-}
-
-function learnZone(zone: { name: string; size: string }, timeoutMs: number): LearnSessions {
-  return new LearnSessions(timeoutMs, estimateLearnCapacity(parseNginxSize(zone.size)));
 }
 
 function defaultRandom(clock: Clock): RandomSource {

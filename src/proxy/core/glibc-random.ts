@@ -53,7 +53,7 @@ export class GlibcRandom implements RandomSource {
   }
 }
 
-/** The seed an nginx worker passes to srandom(): `((unsigned) pid << 16) ^ sec ^ msec`, truncated to 32 bits. */
+/** Computes the seed an nginx worker passes to srandom(): `((unsigned) pid << 16) ^ sec ^ msec`, truncated to 32 bits. */
 export function nginxWorkerSeed(pid: number, sec: number, msec: number): number {
   const shifted = (pid << 16) >>> 0;
   // sec is a 64-bit time_t; only its low 32 bits reach srandom().

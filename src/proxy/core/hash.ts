@@ -57,7 +57,7 @@ export class HashRequest extends RoundRobinRequest {
 
 }
 
-/** The peer whose weight range contains `w`: subtract weights in list order until `w < weight`. */
+/** Finds the peer whose weight range contains `w` by subtracting weights in list order until `w < weight`. */
 export function weightedIndex(peers: PeerList, w: number): number {
   let rest = w;
   let index = 0;
@@ -104,7 +104,7 @@ export function buildChashRing(primary: PeerList): ChashPoint[] {
   }
 
   // NOTE: nginx sorts with qsort(), which keeps no particular one of two
-  // points with the same hash; this stable sort keeps the first in config order.
+  // points with the same hash. This stable sort keeps the first in config order.
   points.sort((a, b) => a.hash - b.hash);
   const unique: ChashPoint[] = [];
   for (const point of points) {
@@ -140,9 +140,10 @@ export function findChashPoint(points: readonly ChashPoint[], hash: number): num
 }
 
 /**
- * hash KEY consistent: start at the ring point for crc32(KEY); among the
- * eligible peers with that point's server text, pick by smooth weighted round
- * robin; otherwise move to the next point, up to 20 times, then round robin.
+ * hash KEY consistent. The request starts at the ring point for crc32(KEY)
+ * and picks by smooth weighted round robin among the eligible peers with that
+ * point's server text. When there is none it moves to the next point, up to
+ * 20 times, and then falls back to round robin.
  */
 export class ConsistentHashRequest extends HashRequest {
   private point = 0;

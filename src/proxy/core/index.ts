@@ -14,3 +14,5 @@ export { parseCookieLines, parseSetCookieLines } from './cookie-lines.js';
 export { GlibcRandom, nginxWorkerSeed } from './glibc-random.js';
 export type { RandomSource } from './glibc-random.js';
 export type { HostResolver, PeerList } from './peers.js';
+export { findRecordingSeeds, replayRecording } from './replay.js';
+export type { BalancerRecording, RecordingEvent, ReplayFault, ReplayMismatch, ReplayResult } from './replay.js';

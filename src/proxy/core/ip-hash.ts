@@ -1,7 +1,7 @@
 /**
- * ip_hash after ngx_http_upstream_ip_hash_module.c: the hash starts at 89 and
+ * ip_hash after ngx_http_upstream_ip_hash_module.c. The hash starts at 89 and
  * mixes the first 3 bytes of an IPv4 client address, or all 16 of an IPv6
- * one, as `hash = (hash * 113 + byte) % 6271` on every try; the result picks
+ * one, as `hash = (hash * 113 + byte) % 6271` on every try. The result picks
  * a peer by weight. After 20 unusable candidates it falls back to round robin.
  */
 
@@ -15,7 +15,7 @@ import type { BalanceInput, RuntimePeer } from './types.js';
 /** Key bytes for a client that is neither IPv4 nor IPv6 (a unix socket): nginx's 3-byte pseudo address. */
 const pseudoAddress: readonly number[] = [0, 0, 0];
 
-/** The bytes ip_hash mixes for a client address. */
+/** Returns the bytes ip_hash mixes for a client address. */
 export function ipHashBytes(clientAddress: string): readonly number[] {
   if (isIPv4(clientAddress)) return parseIPv4(clientAddress).slice(0, 3);
   if (isIPv6(clientAddress)) return parseIPv6(clientAddress);

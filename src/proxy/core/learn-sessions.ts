@@ -15,9 +15,9 @@ export class LearnSessions {
   private readonly sessions = new Map<string, { sid: string; last: number }>();
 
   constructor(
-    /** Milliseconds. */
-    readonly timeoutMs: number,
-    /** The number of sessions the zone holds (an estimate, see estimateLearnCapacity()). */
+    /** Milliseconds; a reload that keeps the zone may change it. */
+    public timeoutMs: number,
+    /** The number of sessions the zone can store, an estimate from estimateLearnCapacity(). */
     readonly capacity: number,
   ) {}
 
@@ -25,7 +25,7 @@ export class LearnSessions {
     return this.sessions.size;
   }
 
-  /** The server sid stored for a session id, if the session has not expired. */
+  /** Returns the server sid stored for a session id, if the session has not expired. */
   lookup(sessionId: string, nowMs: number): string | undefined {
     this.expire(nowMs);
     return this.sessions.get(sessionKey(sessionId))?.sid;
@@ -62,7 +62,7 @@ export class LearnSessions {
     }
   }
 
-  /** The forced expiry of a full zone: the oldest session, then any other that expired. */
+  /** Removes the oldest session, then any other that expired, as nginx's forced expiry of a full zone does. */
   private evictOldest(nowMs: number): void {
     const oldest = this.sessions.keys().next();
     if (!oldest.done) this.sessions.delete(oldest.value);

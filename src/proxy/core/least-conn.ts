@@ -1,7 +1,7 @@
 /**
- * least_conn after ngx_http_upstream_least_conn_module.c: the eligible peer
- * with the fewest connections per weight; a tie is broken by smooth weighted
- * round robin over the tied peers only, starting at the first of them.
+ * least_conn after ngx_http_upstream_least_conn_module.c. It picks the
+ * eligible peer with the fewest connections per weight. Smooth weighted round
+ * robin over the tied peers only, from the first of them, breaks a tie.
  */
 
 import { addEffectiveWeight, atMaxConns, failedRecently, RoundRobinRequest } from './round-robin.js';

@@ -9,10 +9,10 @@ export interface CompiledMap {
 }
 
 /**
- * Compiles a `map` block as ngx_http_map_find() evaluates it: exact keys are
- * compared with the lowercased value (nginx stores map keys lowercased), then
- * the regexes in order, but only for a non-empty value; the default applies
- * when nothing matches.
+ * Compiles a `map` block as ngx_http_map_find() evaluates it. Exact keys are
+ * compared with the lowercased value, because nginx stores map keys
+ * lowercased. Then the regexes are tried in order, but only for a non-empty
+ * value. The default applies when nothing matches.
  */
 export function compileMap(map: PlanMap): CompiledMap {
   const exact = new Map<string, string>();

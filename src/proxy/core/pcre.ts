@@ -1,8 +1,8 @@
 /**
  * Compiles the PCRE patterns of the Plan's maps to JavaScript regular
- * expressions. nginx matches map regexes with PCRE on bytes; the Plan
+ * expressions. nginx matches map regexes with PCRE on bytes. The Plan
  * generates only anchors, literals, escaped punctuation, character classes,
- * groups `(?:...)`, alternation and the usual quantifiers, which mean the same
+ * groups `(?:...)`, alternation and the usual quantifiers. These mean the same
  * in both engines for the ASCII values they meet here (cookie values and
  * $upstream_addr).
  *

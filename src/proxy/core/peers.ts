@@ -59,14 +59,9 @@ function expandPeer(upstream: PlanUpstream, plan: PlanPeer, resolve: HostResolve
 
   const addresses = resolve?.(endpoint.host, endpoint.port) ?? [];
   if (addresses.length === 0) {
-    throw new InputError([
-      {
-        code: 'proxy.host-not-found',
-        severity: 'error',
-        message: `host not found in upstream "${plan.address}" of upstream "${upstream.name}"`,
-        hint: resolve === undefined ? 'pass a host resolver to the proxy core, or write the server as an IP address' : 'check the host name, or write the server as an IP address',
-      },
-    ]);
+    const message = `host not found in upstream "${plan.address}" of upstream "${upstream.name}"`;
+    const fix = resolve === undefined ? 'pass a host resolver to the proxy core, or write the server as an IP address' : 'check the host name, or write the server as an IP address';
+    throw new InputError([{ code: 'proxy.host-not-found', severity: 'error', message, hint: fix }], message);
   }
 
   return addresses.map((address) => {

@@ -2,9 +2,9 @@
  * `random` and `random two` after ngx_http_upstream_random_module.c. A sample
  * is `random() % total_weight` looked up in the cumulative weight ranges of
  * every primary peer, down ones included. `two` takes two different usable
- * samples and keeps the one with fewer connections per weight; on a tie the
- * second wins. Each unusable sample (and the first of two) counts a try;
- * after 20 the request falls back to round robin.
+ * samples and keeps the one with fewer connections per weight, and the second
+ * wins a tie. Each unusable sample (and the first of two) counts a try, and
+ * after 20 tries the request falls back to round robin.
  */
 
 import type { RandomSource } from './glibc-random.js';

@@ -18,9 +18,9 @@ export function atMaxConns(peer: RuntimePeer): boolean {
 }
 
 /**
- * The smooth weighted step for one eligible peer: its current weight grows by
- * its effective weight, which then recovers by 1 toward the configured
- * weight. Returns the amount added, for the round's total.
+ * Applies the smooth weighted step to one eligible peer. Its current weight
+ * grows by its effective weight, which then recovers by 1 toward the
+ * configured weight. Returns the amount added, for the round's total.
  */
 export function addEffectiveWeight(peer: RuntimePeer): number {
   const added = peer.effectiveWeight;
@@ -66,7 +66,7 @@ export class RoundRobinRequest implements BalancerRequest {
     return peer === undefined ? busyResult : { kind: 'peer', peer };
   }
 
-  /** The balancer's own peer.get; round robin here, overridden by the other methods. */
+  /** Picks as the balancer's own peer.get does. This is round robin, and the other methods override it. */
   protected get(hint: string | undefined): RuntimePeer | undefined {
     return this.getRoundRobinPeer(hint);
   }
@@ -94,9 +94,9 @@ export class RoundRobinRequest implements BalancerRequest {
   }
 
   /**
-   * The `failed:` label of the round-robin and least_conn getters: move to the
-   * backup list for the rest of the request, clear the tried set, and try
-   * again there with the same hint.
+   * Moves to the backup list for the rest of the request, clears the tried
+   * set and picks again there with the same hint (the `failed:` label of the
+   * round-robin and least_conn getters).
    */
   protected switchToBackup(hint: string | undefined, get: (this: this, hint: string | undefined) => RuntimePeer | undefined): RuntimePeer | undefined {
     const backup = this.peers.next;
@@ -147,7 +147,7 @@ export class RoundRobinRequest implements BalancerRequest {
     return this.choose(best, bestIndex, now);
   }
 
-  /** The `best_chosen:` steps: remember the peer, mark it tried, and start a new check window once fail_timeout has passed. */
+  /** Remembers the peer, marks it tried, and starts a new check window once fail_timeout has passed (the `best_chosen:` steps). */
   protected choose(peer: RuntimePeer, index: number, now: number): RuntimePeer {
     this.current = peer;
     this.tried.add(index);

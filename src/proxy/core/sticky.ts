@@ -49,7 +49,7 @@ export class StickyRequest {
     this.id = firstNonEmpty(runtime.lookup, lookup);
   }
 
-  /** The hint of a pick: the id itself, or in learn mode the sid its session names. */
+  /** Returns the hint of a pick: the id itself, or in learn mode the sid stored for its session. */
   hint(): string | undefined {
     if (this.id === undefined) return undefined;
     if (this.runtime.mode !== 'learn') return this.id;

@@ -66,7 +66,7 @@ export interface BalanceInput {
 
 export type PickResult = { kind: 'peer'; peer: RuntimePeer } | { kind: 'busy' };
 
-/** How an attempt ended, as nginx's peer.free() sees it: NGX_PEER_FAILED, NGX_PEER_NEXT, or 0. */
+/** The state peer.free() receives for an attempt: NGX_PEER_FAILED, NGX_PEER_NEXT, or 0. */
 export type FreeState = 'failed' | 'next' | 'ok';
 
 /** One request's use of one balancer (nginx's peer.init, get and free). */
@@ -166,7 +166,7 @@ export interface UpstreamUseInput extends BalanceInput {
    * `$cookie_NAME` is evaluated by the core from `cookieHeaders`.
    */
   variables: (name: string) => string | undefined;
-  /** The request body is streamed to the backend without buffering (no retry once sent). */
+  /** The request body is streamed to the backend without buffering (no retry once sent). The core sets it for gRPC locations itself. */
   unbufferedBody: boolean;
   location: PlanLocation;
 }

@@ -53,7 +53,7 @@ const conditionFlags: Record<string, number> = {
   off: 0,
 };
 
-/** The proxy_next_upstream bit mask of a location. */
+/** Builds the proxy_next_upstream bit mask of a location. */
 export function nextUpstreamMask(location: PlanLocation): number {
   let mask = 0;
   for (const condition of location.nextUpstream.conditions) {
@@ -64,7 +64,7 @@ export function nextUpstreamMask(location: PlanLocation): number {
   return mask;
 }
 
-/** The status nginx answers with when it gives up after a failure of this type. */
+/** Returns the status nginx sends when it gives up after a failure of this type. */
 function statusOf(type: number): number {
   switch (type) {
     case ft.timeout:

@@ -1,9 +1,10 @@
 /** Small Plans for the decision core's unit tests, built the way src/plan/build.ts builds them. */
 
 import { parseServerAddress, peerName, stickyId } from '../../../src/plan/peer-name.js';
-import type { PlanBalancer, PlanLocation, PlanPeer, PlanSticky, PlanUpstream } from '../../../src/plan/types.js';
+import type { Plan, PlanBalancer, PlanLocation, PlanPeer, PlanSticky, PlanUpstream } from '../../../src/plan/types.js';
 import { createUpstreamBalancer, type CoreUpstreamBalancer } from '../../../src/proxy/core/balancer.js';
 import { SimulatedClock } from '../../../src/proxy/core/clock.js';
+import { ProxyCore } from '../../../src/proxy/core/core.js';
 import { GlibcRandom } from '../../../src/proxy/core/glibc-random.js';
 import type { RuntimePeer } from '../../../src/proxy/core/types.js';
 
@@ -17,7 +18,7 @@ export interface PeerOptions {
   route?: string;
 }
 
-/** A PlanPeer for `address` (`ip:port`, `[ipv6]:port`, `unix:/path` or `host:port`). */
+/** Builds a PlanPeer for `address` (`ip:port`, `[ipv6]:port`, `unix:/path` or `host:port`). */
 export function planPeer(address: string, options: PeerOptions = {}, specIndex = 0): PlanPeer {
   const parsed = parseServerAddress(address);
   if (typeof parsed === 'string') throw new Error(parsed);
@@ -73,7 +74,7 @@ export function planLocation(nextUpstream: Partial<PlanLocation['nextUpstream']>
   };
 }
 
-/** A balancer with a simulated clock that starts at 1,000,000 s, so `checked = 0` lies far in the past. */
+/** Creates a balancer with a simulated clock that starts at 1,000,000 s, so `checked = 0` lies far in the past. */
 export function testBalancer(upstream: PlanUpstream, seed = 1): { balancer: CoreUpstreamBalancer; clock: SimulatedClock } {
   const clock = new SimulatedClock(1_000_000_000);
   return { balancer: createUpstreamBalancer(upstream, { clock, random: new GlibcRandom(seed) }), clock };
@@ -88,7 +89,36 @@ export function pickOnce(balancer: CoreUpstreamBalancer, hint?: string, clientAd
   return label(result.peer);
 }
 
-/** A peer's port, or its name for unix sockets. */
+/** Picks for one request, failing each peer, until the balancer is busy or `limit` picks were made. */
+export function failChain(balancer: CoreUpstreamBalancer, limit: number, input: { clientAddress?: string; hashKey?: string } = {}): string[] {
+  const request = balancer.startRequest({ clientAddress: input.clientAddress ?? '127.0.0.1', ...(input.hashKey !== undefined ? { hashKey: input.hashKey } : {}) });
+  const picks: string[] = [];
+  for (let i = 0; i < limit; i++) {
+    const result = request.pick(undefined);
+    if (result.kind === 'busy') {
+      picks.push('busy');
+      break;
+    }
+    picks.push(label(result.peer));
+    request.release('failed');
+  }
+  return picks;
+}
+
+/** Returns a peer's port, or its name for unix sockets. */
 export function label(peer: RuntimePeer): string {
   return peer.endpoint.kind === 'tcp' ? String(peer.endpoint.port) : peer.name;
+}
+
+/** Creates a core over a Plan with one directly routed upstream, for a target version such as 1.30.6. */
+export function testCore(upstream: PlanUpstream, version = '1.30.6', startMs = 1_000_000_000): { core: ProxyCore; clock: SimulatedClock } {
+  const [major, minor, patch] = version.split('.').map(Number) as [number, number, number];
+  const plan = {
+    target: { version: { major, minor, patch, patchGiven: true } },
+    maps: [],
+    upstreams: [upstream],
+    routes: [{ kind: 'direct', specUpstream: upstream.specUpstream, upstream: upstream.name }],
+  } as unknown as Plan;
+  const clock = new SimulatedClock(startMs);
+  return { core: new ProxyCore(plan, { clock, random: new GlibcRandom(7) }), clock };
 }

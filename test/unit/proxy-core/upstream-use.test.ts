@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Plan, PlanLocation, PlanUpstream } from '../../../src/plan/types.js';
-import { SimulatedClock } from '../../../src/proxy/core/clock.js';
-import { ProxyCore } from '../../../src/proxy/core/core.js';
-import { GlibcRandom } from '../../../src/proxy/core/glibc-random.js';
+import type { PlanLocation, PlanUpstream } from '../../../src/plan/types.js';
 import type { UpstreamStep, UpstreamUseInput } from '../../../src/proxy/core/types.js';
-import { planLocation, planUpstream } from './helpers.js';
+import { planLocation, planUpstream, testCore } from './helpers.js';
 
-/** A core over a Plan with one directly routed upstream. */
-function coreFor(upstream: PlanUpstream, version = '1.30.6'): { core: ProxyCore; clock: SimulatedClock } {
-  const [major, minor, patch] = version.split('.').map(Number) as [number, number, number];
-  const plan = {
-    target: { version: { major, minor, patch, patchGiven: true } },
-    maps: [],
-    upstreams: [upstream],
-    routes: [{ kind: 'direct', specUpstream: upstream.specUpstream, upstream: upstream.name }],
-  } as unknown as Plan;
-  const clock = new SimulatedClock(1_000_000_000);
-  return { core: new ProxyCore(plan, { clock, random: new GlibcRandom(7) }), clock };
-}
+const coreFor = (upstream: PlanUpstream) => testCore(upstream);
 
 function input(location: PlanLocation, overrides: Partial<UpstreamUseInput> = {}): UpstreamUseInput {
   return { clientAddress: '127.0.0.1', method: 'GET', cookieHeaders: [], variables: () => undefined, unbufferedBody: false, location, ...overrides };
@@ -134,11 +120,83 @@ describe('upstream use', () => {
     const use = core.startUse(input(planLocation(), { cookieHeaders: [`srv=${sidB}`] }));
     const first = use.start();
     expect(portOf(first)).toBe('18082');
-    expect(first.kind === 'attempt' && first.setCookie).toBe(`srv=${sidB}; path=/`);
+    expect(first).toMatchObject({ kind: 'attempt', setCookie: `srv=${sidB}; path=/` });
     const second = use.report({ kind: 'error', cachedConnection: false }, false);
     const sidA = core.balancer('app').primary[0]!.sid;
-    expect(second.kind === 'attempt' && second.setCookie).toBe(`srv=${sidA}; path=/`);
+    expect(second).toMatchObject({ kind: 'attempt', setCookie: `srv=${sidA}; path=/` });
     expect(use.report({ kind: 'error', cachedConnection: false }, false)).toEqual({ kind: 'error', status: 502 });
     expect(use.setCookie()).toBe(`srv=${sidA}; path=/`);
+  });
+
+  it('maps each retried status to its own code', () => {
+    const cases: [number, string][] = [
+      [500, 'http_500'],
+      [502, 'http_502'],
+      [503, 'http_503'],
+      [504, 'http_504'],
+      [403, 'http_403'],
+      [404, 'http_404'],
+      [429, 'http_429'],
+    ];
+    for (const [status, condition] of cases) {
+      // With two peers the first retry is allowed, and the second attempt's status passes through.
+      const { core } = coreFor(planUpstream([a, b]));
+      const use = core.startUse(input(planLocation({ conditions: [condition] })));
+      use.start();
+      expect(use.report({ kind: 'response', status }, true).kind).toBe('attempt');
+      expect(use.report({ kind: 'error', cachedConnection: false }, false)).toEqual({ kind: 'error', status: 502 });
+      expect(use.upstreamStatus()).toBe(`${status}, 502`);
+    }
+  });
+
+  it('counts an invalid header as a failure', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation({ conditions: ['error'] })));
+    use.start();
+    expect(use.report({ kind: 'invalid_header' }, true)).toEqual({ kind: 'error', status: 502 });
+    expect(core.balancer('app').primary[0]!.fails).toBe(1);
+  });
+
+  it('retries a sent POST with non_idempotent', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation({ conditions: ['error', 'non_idempotent'] }), { method: 'POST' }));
+    use.start();
+    expect(portOf(use.report({ kind: 'error', cachedConnection: false }, true))).toBe('18082');
+  });
+
+  it('does not retry an unbuffered body once sent', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation(), { unbufferedBody: true }));
+    use.start();
+    expect(use.report({ kind: 'error', cachedConnection: false }, true)).toEqual({ kind: 'error', status: 502 });
+  });
+
+  it('never retries a sent gRPC request', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input({ ...planLocation(), module: 'grpc' }));
+    use.start();
+    expect(use.report({ kind: 'error', cachedConnection: false }, true)).toEqual({ kind: 'error', status: 502 });
+  });
+
+  it('shows a dash for an attempt in progress', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation()));
+    use.start();
+    use.report({ kind: 'error', cachedConnection: false }, false);
+    expect(use.upstreamStatus()).toBe('502, -');
+    expect(use.variable('$upstream_addr')).toBe(`${a}, ${b}`);
+    expect(use.variable('$upstream_status')).toBe('502, -');
+    expect(use.variable('$other')).toBeUndefined();
+  });
+
+  it('holds a connection until finish', () => {
+    const { core } = coreFor(planUpstream([a, b]));
+    const use = core.startUse(input(planLocation()));
+    use.start();
+    use.report({ kind: 'response', status: 200 }, true);
+    expect(core.balancer('app').primary[0]!.conns).toBe(1);
+    use.finish();
+    use.finish();
+    expect(core.balancer('app').primary[0]!.conns).toBe(0);
   });
 });
