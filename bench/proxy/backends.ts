@@ -1,7 +1,7 @@
 /**
  * Three loopback HTTP/1.1 backends for the proxy benchmark, in their own
  * process so that they do not share an event loop with the server under
- * test. Each answers every request with a 64-byte body. Prints "ready PORTS"
+ * test. Each responds to every request with a 64-byte body. Prints "ready PORTS"
  * once all listen.
  */
 

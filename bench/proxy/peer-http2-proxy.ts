@@ -1,7 +1,7 @@
 /**
  * The http2-proxy package as a benchmark peer: an HTTP/2 server (h2c on one
  * port, TLS on another) that passes each request round robin to the three
- * backends over keepalive HTTP/1.1 connections, keeping as many idle ones
+ * backends over keepalive HTTP/1.1 connections. It keeps as many idle ones
  * in total as the nginx and h2sticky configs keep (IDLE_CONNECTIONS).
  * Arguments: PLAIN_PORT TLS_PORT BACKEND_PORTS IDLE_CONNECTIONS.
  */

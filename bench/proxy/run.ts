@@ -5,9 +5,10 @@
  *   npx tsx bench/proxy/run.ts [--rounds 3] [--requests 15000] [--clients 16] [--streams 32]
  *
  * Every server passes requests round robin to the same three loopback
- * backends (bench/proxy/backends.ts) and keeps up to 512 idle connections
- * to them, as many as h2load has streams in flight, so that no server spends
- * the run opening and closing backend connections: h2sticky proxy as one
+ * backends (bench/proxy/backends.ts). Each keeps as many idle connections to
+ * them as h2load has streams in flight (512 by default), so that no server
+ * spends the run opening and closing backend connections. The servers are
+ * h2sticky proxy as one
  * process (keepalive 512), nginx with worker_processes 1 (keepalive 512)
  * (the local binary, which is what the spec targets), http2-proxy and
  * @fastify/http-proxy. Runs are interleaved (every server and protocol once

@@ -5,6 +5,8 @@
  * own error page.
  */
 
+import { Readable } from 'node:stream';
+
 import type { PlanLocation, PlanServer } from '../plan/types.js';
 import type { AttemptOutcome, RuntimePeer, UpstreamStep, UpstreamUse } from './core/types.js';
 import type { Downstream } from './downstream.js';
@@ -126,6 +128,9 @@ async function route(state: RequestState, socket: ListenSocket, log: ProxyLogger
     return rejectClient(state, 413, `client intended to send too large body: ${declaredLength} bytes`, log);
   }
 
+  // grpc_pass streams the request body (ngx_http_grpc_handler() sets request_body_no_buffering); proxy_pass buffers it whole.
+  if (match.location.module === 'grpc') return proxy(state, match.location, down.hasBody ? down.body : undefined, log);
+
   const body = await readBody(down);
   if (body === 'too-large') return rejectClient(state, 413, 'client intended to send too large body', log);
   if (body === 'closed') {
@@ -191,15 +196,15 @@ function redirect(state: RequestState, path: string): number {
 }
 
 /** Runs the upstream use: attempts until the core passes a response or returns an error status. */
-async function proxy(state: RequestState, location: PlanLocation, body: Buffer | undefined, log: ProxyLogger): Promise<number> {
+async function proxy(state: RequestState, location: PlanLocation, body: Buffer | Readable | undefined, log: ProxyLogger): Promise<number> {
   const { runtime, down, facts } = state;
-  facts.bodyLength = body?.length ?? (down.hasBody ? 0 : undefined);
+  if (!(body instanceof Readable)) facts.bodyLength = body?.length ?? (down.hasBody ? 0 : undefined);
 
   const use = runtime.core.startUse({
     method: facts.method,
     cookieHeaders: facts.headers.filter((header) => header.name.toLowerCase() === 'cookie').map((header) => header.value),
     variables: (name) => runtime.variables.reader(name.slice(1))(facts),
-    unbufferedBody: false,
+    unbufferedBody: body instanceof Readable,
     location,
     clientAddress: facts.remoteAddress,
   });
@@ -250,7 +255,7 @@ function toAttemptOutcome(outcome: Exclude<HeaderOutcome, { kind: 'response' }>,
   return { kind: 'error', cachedConnection: cached };
 }
 
-function sendAttempt(state: RequestState, location: PlanLocation, connection: UpstreamConnection, body: Buffer | undefined): Promise<HeaderOutcome> {
+function sendAttempt(state: RequestState, location: PlanLocation, connection: UpstreamConnection, body: Buffer | Readable | undefined): Promise<HeaderOutcome> {
   const { runtime, down, facts } = state;
   const rules = runtime.rules(location);
   const pool = runtime.pool(state.use!.upstream.name);
@@ -272,6 +277,7 @@ function sendAttempt(state: RequestState, location: PlanLocation, connection: Up
     );
   }
   const version = location.upstreamHttpVersion;
+  if (body instanceof Readable) throw new Error('an unbuffered body can go only to an HTTP/2 backend');
   const head = serializeUpstreamHead(`${facts.method} ${facts.requestUri} HTTP/${version}`, rules.headers, facts, down.headers);
   return runHttp1Attempt(connection, pool, { method: facts.method, version, head, body }, timeouts);
 }

@@ -47,9 +47,9 @@ function proxyDefaults(target: PlanTarget): [string, string][] {
   return defaults;
 }
 
-/** The grpc module's defaults (ngx_http_grpc_headers[]): the body length, TE: trailers when the client asked, and no Host. */
+/** The grpc module's defaults (ngx_http_grpc_headers[]): the client's Content-Length, TE: trailers when the client asked, and no Host. */
 const grpcDefaults: [string, string][] = [
-  ['Content-Length', `$${bodyLengthVariable}`],
+  ['Content-Length', '$content_length'],
   ['TE', '$h2s_internal_grpc_trailers'],
   ['Host', ''],
   ['Connection', ''],

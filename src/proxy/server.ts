@@ -18,6 +18,7 @@ import { constants as http2Constants } from 'node:http2';
 import { exceedsHeaderLimits, http2Limits, refuseStream, SessionGuard } from './limits.js';
 import { logEvents, type ProxyLogger } from './logging.js';
 import type { ProxyCoreOptions } from './core/index.js';
+import { resolvePlanHosts } from './resolve.js';
 import { ProxyRuntime } from './runtime.js';
 import type { ListenSocket } from './server-names.js';
 import { EnvironmentError } from '../problems.js';
@@ -57,7 +58,7 @@ interface ConnectionContext {
 }
 
 export class ProxyServer {
-  private runtime: ProxyRuntime;
+  private runtime!: ProxyRuntime;
   private readonly bindings = new Map<string, Binding>();
   private readonly contexts = new WeakMap<Socket, ConnectionContext>();
   private readonly sockets = new Set<Socket>();
@@ -73,7 +74,6 @@ export class ProxyServer {
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: ProxyServerOptions) {
-    this.runtime = new ProxyRuntime(options.plan, options.core);
 
     // Both servers only parse; connections are handed to them after protocol selection.
     this.http1 = createHttpServer({ keepAliveTimeout: 75_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: http2Limits.maxHeaderListBytes }, (request, response) =>
@@ -94,6 +94,8 @@ export class ProxyServer {
 
   /** Opens every listen socket of the Plan; raises EnvironmentError when an address is in use or not available. */
   async start(): Promise<BoundAddress[]> {
+    const resolve = await resolvePlanHosts(this.options.plan);
+    this.runtime = new ProxyRuntime(this.options.plan, { ...this.options.core, resolve });
     await this.bind(this.runtime);
     return this.addresses();
   }
@@ -115,7 +117,9 @@ export class ProxyServer {
    */
   async reload(plan: Plan): Promise<void> {
     const previous = this.runtime;
-    const next = new ProxyRuntime(plan, this.options.core);
+    const resolve = await resolvePlanHosts(plan);
+    // Learn-mode sessions survive a reload, as nginx keeps their shared memory zone; the core decides which.
+    const next = new ProxyRuntime(plan, { ...this.options.core, resolve, previous: previous.core });
     await this.bind(next);
     this.runtime = next;
     for (const session of this.sessions) if (!session.closed) session.close();

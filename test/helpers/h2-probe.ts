@@ -1,6 +1,6 @@
 /**
- * Sends one HTTP/2 request that may be malformed and records how the server
- * answered: a response, a reset stream, or a closed session. The same probe
+ * Sends one HTTP/2 request that may be malformed and records the server's
+ * reaction: a response, a reset stream, or a closed session. The same probe
  * runs against nginx and the proxy, so their answers can be compared.
  */
 
