@@ -175,7 +175,8 @@ function receivedObservation(record: BackendRequestRecord & { backend?: string }
     method: record.method,
     path: record.path,
     httpVersion: record.httpVersion,
-    host: header('host'),
+    // HTTP/2 carries the host in :authority (RFC 9113, 8.3.1); a Host header, where sent, comes first.
+    host: header('host') || header(':authority'),
     xForwardedFor: header('x-forwarded-for'),
     xForwardedProto: header('x-forwarded-proto'),
   };
