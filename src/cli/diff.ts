@@ -98,7 +98,7 @@ export const diffCommand = defineCommand({
       onRequestsDone: (count) => progress.advance(count),
     });
     progress.finish();
-    return report(io, results, targets, args);
+    return report(io, results, { targets, explained }, args);
   },
 });
 
@@ -108,12 +108,17 @@ interface ReportArgs {
   junit?: string | undefined;
 }
 
-async function report(io: CliIO, results: ScenarioRunResult[], targets: readonly NginxTarget[], args: ReportArgs): Promise<ExitCodeValue> {
+async function report(
+  io: CliIO,
+  results: ScenarioRunResult[],
+  { targets, explained }: { targets: readonly NginxTarget[]; explained: readonly ExplainedDifference[] },
+  args: ReportArgs,
+): Promise<ExitCodeValue> {
   if (args.format === 'json') io.out(formatJsonReport(results));
   else if (args.format === 'junit') io.out(formatJunitReport(results));
   else {
     io.out(formatTextReport(results));
-    if (targets.length > 1) io.out(`\n${formatMatrix(results)}`);
+    if (targets.length > 1) io.out(`\n${formatMatrix(results, explained)}`);
   }
   if (args.json !== undefined) await writeFileAtomic(resolve(io.cwd, args.json), formatJsonReport(results));
   if (args.junit !== undefined) await writeFileAtomic(resolve(io.cwd, args.junit), formatJunitReport(results));
@@ -155,7 +160,7 @@ async function runRandom(
     io.out(`${outcomes.reduce((sum, outcome) => sum + outcome.runs, 0)} random scenarios passed\n`);
     return ExitCode.ok;
   }
-  return report(io, failures, options.targets, args);
+  return report(io, failures, options, args);
 }
 
 async function loadExplained(extra: string | undefined, io: CliIO): Promise<ExplainedDifference[] | undefined> {

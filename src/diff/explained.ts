@@ -17,8 +17,16 @@ import type { Difference } from './compare.js';
 /** The file shipped with h2sticky. */
 export const defaultExplainedPath = packagePath('assets', 'diff', 'explained-differences.yaml');
 
+/**
+ * `proxy`: a difference between nginx and the proxy. `versions`: a
+ * difference between two nginx versions in the version matrix, such as
+ * emulated against native sticky.
+ */
+export type ExplanationScope = 'proxy' | 'versions';
+
 export interface ExplainedDifference {
   id: string;
+  scope: ExplanationScope;
   /** Field patterns; `*` matches any text. */
   fields: string[];
   when: {
@@ -33,7 +41,25 @@ export interface ExplainedDifference {
 
 /** The run facts that an explanation's conditions are checked against. */
 export interface ExplanationContext {
-  plan: Plan;
+  scope: ExplanationScope;
+  /** The version of the nginx side (in a version comparison, the older one). */
+  nginxVersion: string;
+  /** The Plan's cookie affinity: nginx's sticky directive, the emulation with maps, or none. */
+  sticky: 'native' | 'emulated' | 'none';
+  /** The balancing methods of the Plan's upstream blocks. */
+  balancers: string[];
+}
+
+/** Collects the facts of a Plan that explanations check. */
+export function explanationFacts(plan: Plan): Omit<ExplanationContext, 'scope'> {
+  let sticky: ExplanationContext['sticky'] = 'none';
+  if (plan.upstreams.some((upstream) => upstream.sticky?.mode === 'cookie')) sticky = 'native';
+  if (plan.routes.some((route) => route.kind === 'emulated-cookie')) sticky = 'emulated';
+  return {
+    nginxVersion: formatVersion(plan.target.version),
+    sticky,
+    balancers: [...new Set(plan.upstreams.map((upstream) => upstream.balancer.method))],
+  };
 }
 
 const explainedKind: DocumentKind = {
@@ -55,7 +81,13 @@ export async function loadExplainedDifferences(path: string = defaultExplainedPa
   if (problems.length > 0) return { entries: [], problems };
 
   const raw = loaded.spec.data as {
-    differences: { id: string; fields: string[]; when?: { nginx?: VersionRange; sticky?: 'native' | 'emulated'; balance?: string; nginx_value?: string; proxy_value?: string }; reason: string }[];
+    differences: {
+      id: string;
+      scope?: ExplanationScope;
+      fields: string[];
+      when?: { nginx?: VersionRange; sticky?: 'native' | 'emulated'; balance?: string; nginx_value?: string; proxy_value?: string };
+      reason: string;
+    }[];
   };
   const entries: ExplainedDifference[] = [];
   for (const [index, entry] of raw.differences.entries()) {
@@ -87,27 +119,23 @@ export async function loadExplainedDifferences(path: string = defaultExplainedPa
         });
       }
     }
-    entries.push({ id: entry.id, fields: entry.fields, when, reason: entry.reason.trim() });
+    entries.push({ id: entry.id, scope: entry.scope ?? 'proxy', fields: entry.fields, when, reason: entry.reason.trim() });
   }
   return { entries, problems };
 }
 
 /** Returns the first entry that explains the difference, or undefined. */
 export function explain(difference: Difference, entries: readonly ExplainedDifference[], context: ExplanationContext): ExplainedDifference | undefined {
-  return entries.find((entry) => entry.fields.some((pattern) => fieldMatches(pattern, difference.field)) && conditionsHold(entry, difference, context));
+  return entries.find(
+    (entry) => entry.scope === context.scope && entry.fields.some((pattern) => fieldMatches(pattern, difference.field)) && conditionsHold(entry, difference, context),
+  );
 }
 
 function conditionsHold(entry: ExplainedDifference, difference: Difference, context: ExplanationContext): boolean {
   const { when } = entry;
-  const plan = context.plan;
-  if (when.nginx && !versionInRange(formatVersion(plan.target.version), when.nginx)) return false;
-
-  if (when.sticky) {
-    const emulated = plan.routes.some((route) => route.kind === 'emulated-cookie');
-    const native = plan.upstreams.some((upstream) => upstream.sticky?.mode === 'cookie');
-    if (when.sticky === 'emulated' ? !emulated : !native) return false;
-  }
-  if (when.balance && !plan.upstreams.some((upstream) => upstream.balancer.method === when.balance)) return false;
+  if (when.nginx && !versionInRange(context.nginxVersion, when.nginx)) return false;
+  if (when.sticky && when.sticky !== context.sticky) return false;
+  if (when.balance && !context.balancers.includes(when.balance)) return false;
 
   if (when.nginxValue && !when.nginxValue.test(JSON.stringify(difference.values[0]) ?? 'undefined')) return false;
   if (when.proxyValue && !when.proxyValue.test(JSON.stringify(difference.values[1]) ?? 'undefined')) return false;

@@ -5,6 +5,7 @@
  */
 
 import type { Problem } from '../problems.js';
+import type { ExplanationContext } from './explained.js';
 import type { Observation } from './observation.js';
 
 export interface ExplainedNote {
@@ -60,6 +61,8 @@ export interface ScenarioRunResult {
   /** Role names of the two sides, such as nginx and proxy. */
   roles: [string, string];
   status: RunStatus;
+  /** Facts of the Plan that explanations check, when the spec compiled. */
+  facts?: Omit<ExplanationContext, 'scope'>;
   /** The reason the scenario did not run, for not-applicable and error. */
   reason?: string;
   problems: Problem[];

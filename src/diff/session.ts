@@ -9,7 +9,7 @@ import { hasErrors, type Problem } from '../problems.js';
 import { freePort } from '../util/free-port.js';
 import { versionInRange, formatVersionRange } from '../nginx/runner/version.js';
 import { bindScenario } from './bind.js';
-import type { ExplainedDifference } from './explained.js';
+import { explanationFacts, type ExplainedDifference } from './explained.js';
 import { statusOf, type ScenarioRunResult } from './result.js';
 import type { Scenario } from './scenario/types.js';
 import type { ServerUnderTest } from './server-under-test.js';
@@ -84,7 +84,7 @@ export class DiffSession {
       });
       const steps = await runner.run();
       const requestCount = steps.reduce((sum, step) => sum + step.requests.length, 0);
-      return finish({ status: statusOf(steps), steps, requestCount, problems: prepared.warnings });
+      return finish({ status: statusOf(steps), steps, requestCount, problems: prepared.warnings, facts: explanationFacts(prepared.sides[0].plan) });
     } finally {
       await backends.stop();
     }

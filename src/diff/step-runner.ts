@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Plan } from '../plan/types.js';
 import { ClientJar, openConnection, type ClientConnection, type ConnectionTarget, type RawResponse } from './client.js';
 import { compareObservations } from './compare.js';
-import { explain, type ExplainedDifference } from './explained.js';
+import { explain, explanationFacts, type ExplainedDifference } from './explained.js';
 import { checkExpectations } from './expectations.js';
 import { affinityCookies, matchAccessRecords, observe, probeHeader, setCookieHeaders, type AffinityCookies, type Observation } from './observation.js';
 import type { RequestResult, StepResult } from './result.js';
@@ -192,7 +192,7 @@ export class StepRunner {
     const results = requests.map((request, index): RequestResult => {
       const observations: [Observation, Observation] = [firstObservations[index]!, secondObservations[index]!];
       const differences = compareObservations(...observations).map((difference) => {
-        const entry = explain(difference, this.options.explained, { plan: this.states[0].side.plan });
+        const entry = explain(difference, this.options.explained, { scope: 'proxy', ...explanationFacts(this.states[0].side.plan) });
         return entry ? { ...difference, explained: { id: entry.id, reason: entry.reason } } : difference;
       });
       const expectationFailures = this.states.flatMap((state, side) =>

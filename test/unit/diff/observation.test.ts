@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { compareObservations } from '../../../src/diff/compare.js';
-import { explain, loadExplainedDifferences } from '../../../src/diff/explained.js';
+import { explain, explanationFacts, loadExplainedDifferences } from '../../../src/diff/explained.js';
 import { matchAccessRecords, parseAttempts, parseSetCookie, type Observation } from '../../../src/diff/observation.js';
 import { BackendSet } from '../../../src/diff/testbed.js';
 import { compileSpecText } from '../../../src/compile.js';
@@ -136,10 +136,11 @@ describe('explained differences', () => {
   it('explains only under its conditions', async () => {
     const { entries } = await loadExplainedDifferences();
     const randomSpec = { ...spec, upstreams: { app: { ...spec.upstreams.app!, balance: 'random' as const } } };
-    const compile = (document: SpecDocument) => compileSpecText(JSON.stringify(document), 'spec.json').plan!;
+    const compile = (document: SpecDocument) => ({ scope: 'proxy' as const, ...explanationFacts(compileSpecText(JSON.stringify(document), 'spec.json').plan!) });
     const difference = { field: 'backend', values: ['app.1', 'app.2'] as [unknown, unknown] };
-    expect(explain(difference, entries, { plan: compile(randomSpec) })?.id).toBe('random-balancing-seed');
-    expect(explain(difference, entries, { plan: compile(spec) })).toBeUndefined();
-    expect(explain({ field: 'status', values: [200, 502] }, entries, { plan: compile(randomSpec) })).toBeUndefined();
+    expect(explain(difference, entries, compile(randomSpec))?.id).toBe('random-balancing-seed');
+    expect(explain(difference, entries, compile(spec))).toBeUndefined();
+    expect(explain({ field: 'status', values: [200, 502] }, entries, compile(randomSpec))).toBeUndefined();
+    expect(explain(difference, entries, { ...compile(randomSpec), scope: 'versions' })).toBeUndefined();
   });
 });
