@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-import { defaultExplainedPath, loadExplainedDifferences, type ExplainedDifference } from '../diff/explained.js';
+import { loadExplainedDifferences, type ExplainedDifference } from '../diff/explained.js';
 import { formatJsonReport } from '../diff/report/json.js';
 import { formatJunitReport } from '../diff/report/junit.js';
 import { formatMatrix } from '../diff/report/matrix.js';
@@ -45,7 +45,7 @@ export const diffCommand = defineCommand({
       .option('format', { choices: formats, default: 'text' as (typeof formats)[number], describe: 'report on standard output: text, json or junit (JUnit XML)' })
       .option('json', { type: 'string', describe: 'also write the JSON report to this file' })
       .option('junit', { type: 'string', describe: 'also write the JUnit XML report to this file, for CI' })
-      .option('explained', { type: 'string', describe: `an explained-differences file used in addition to the one shipped (${defaultExplainedPath})` })
+      .option('explained', { type: 'string', describe: 'an explained-differences file used in addition to the one h2sticky ships (assets/diff/explained-differences.yaml)' })
       .option('shrunk-dir', { type: 'string', default: 'diff-failures', describe: 'directory where --random writes the shrunk scenario of a divergence' })
       .conflicts('random', 'scenario')
       .example('$0 diff --scenario fixtures/scenarios/', 'run every bundled scenario against the local nginx')

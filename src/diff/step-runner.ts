@@ -149,6 +149,9 @@ export class StepRunner {
       case 'close-mid-response':
         backend.fault = { kind: 'close-mid-response' };
         return;
+      case 'reset':
+        backend.fault = { kind: 'reset' };
+        return;
       case 'hang':
         backend.fault = { kind: 'hang' };
         return;

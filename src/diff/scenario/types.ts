@@ -61,6 +61,7 @@ export type BackendAction =
   | { action: 'status'; status: number }
   | { action: 'delay'; delayMs: number }
   | { action: 'close-mid-response' }
+  | { action: 'reset' }
   | { action: 'hang' }
   | { action: 'heal' };
 
