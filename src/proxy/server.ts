@@ -13,6 +13,7 @@ import { createSecureContext, createServer as createTlsServer, type SecureContex
 
 import type { Plan, PlanServer } from '../plan/types.js';
 import { Http1Downstream, Http2Downstream, type ConnectionInfo } from './downstream.js';
+import { errorPage } from './error-pages.js';
 import { forwardRequest } from './forward.js';
 import { constants as http2Constants } from 'node:http2';
 import { exceedsHeaderLimits, http2Limits, refuseStream, SessionGuard } from './limits.js';
@@ -58,7 +59,7 @@ interface ConnectionContext {
 }
 
 export class ProxyServer {
-  private runtime!: ProxyRuntime;
+  private runtime: ProxyRuntime | undefined;
   private readonly bindings = new Map<string, Binding>();
   private readonly contexts = new WeakMap<Socket, ConnectionContext>();
   private readonly sockets = new Set<Socket>();
@@ -76,7 +77,7 @@ export class ProxyServer {
   constructor(private readonly options: ProxyServerOptions) {
 
     // Both servers only parse; connections are handed to them after protocol selection.
-    this.http1 = createHttpServer({ keepAliveTimeout: 75_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: http2Limits.maxHeaderListBytes }, (request, response) =>
+    this.http1 = createHttpServer({ keepAliveTimeout: 75_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: http2Limits.maxHeaderListBytes, requireHostHeader: false }, (request, response) =>
       this.onHttp1Request(request, response),
     );
     this.http2 = createHttp2Server({
@@ -87,9 +88,7 @@ export class ProxyServer {
     });
     this.http2.on('session', (session) => this.onSession(session));
     this.http2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => this.onStream(stream, headers, rawHeaders));
-    this.http1.on('clientError', (_error, socket) => {
-      if (!socket.destroyed) socket.destroy();
-    });
+    this.http1.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.onHttp1ClientError(error, socket));
   }
 
   /** Opens every listen socket of the Plan; raises EnvironmentError when an address is in use or not available. */
@@ -117,6 +116,7 @@ export class ProxyServer {
    */
   async reload(plan: Plan): Promise<void> {
     const previous = this.runtime;
+    if (!previous) throw new Error('reload() needs a started proxy; call start() first');
     const resolve = await resolvePlanHosts(plan);
     // Learn-mode sessions survive a reload, as nginx keeps their shared memory zone; the core decides which.
     const next = new ProxyRuntime(plan, { ...this.options.core, resolve, previous: previous.core });
@@ -150,7 +150,8 @@ export class ProxyServer {
 
     for (const session of this.sessions) session.destroy();
     for (const socket of this.sockets) socket.destroy();
-    this.runtime.close();
+    // A server whose start() failed has no runtime yet.
+    this.runtime?.close();
     this.options.logger.info({ event: logEvents.stopped }, 'stopped');
   }
 
@@ -280,10 +281,15 @@ export class ProxyServer {
       if (matches && received.length < http2Preface.length) return;
       socket.off('data', onData);
       socket.pause();
-      // Both servers read bytes that are already buffered on the socket before they read from its handle.
       socket.unshift(received);
-      if (matches) this.handToHttp2(socket, context);
-      else this.http1.emit('connection', socket);
+      if (matches) {
+        // The HTTP/2 session reads the bytes already buffered on the socket before it reads from the handle.
+        this.handToHttp2(socket, context);
+        return;
+      }
+      // The HTTP/1 server gets the buffered bytes as 'data' events, which flow once the socket resumes.
+      this.http1.emit('connection', socket);
+      socket.resume();
     };
     socket.on('data', onData);
   }
@@ -334,6 +340,24 @@ export class ProxyServer {
       return;
     }
     this.run(context, new Http2Downstream(stream, headers, rawHeaders, context.info));
+  }
+
+  /**
+   * Responds to an HTTP/1 request that node's parser rejected with nginx's page:
+   * 400, or 400 "Request Header Or Cookie Too Large" for a header block
+   * over large_client_header_buffers; then closes the connection.
+   */
+  private onHttp1ClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    const context = this.contexts.get(socket);
+    this.options.logger.info({ event: logEvents.clientError, code: error.code, remoteAddr: context?.info.remoteAddress }, 'client sent invalid request');
+    if (socket.destroyed || !socket.writable || !context || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 494 : 400;
+    const page = errorPage(status, context.runtime.nginxVersion, undefined);
+    const head = `HTTP/1.1 ${page.status} Bad Request\r\nServer: nginx/${context.runtime.nginxVersion}\r\nDate: ${new Date().toUTCString()}\r\nContent-Type: text/html\r\nContent-Length: ${page.body.length}\r\nConnection: close\r\n\r\n`;
+    socket.end(Buffer.concat([Buffer.from(head, 'latin1'), page.body]));
   }
 
   private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {

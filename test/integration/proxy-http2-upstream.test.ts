@@ -22,7 +22,7 @@ let grpcPort = 0;
 let proxy: RunningProxy;
 let port = 0;
 
-/** Answers every stream with the request body it read, then the trailers grpc-status 0 and grpc-message. */
+/** Responds to every stream with the request body it read, then the trailers grpc-status 0 and grpc-message. */
 function grpcEcho(stream: ServerHttp2Stream, headers: Record<string, unknown>): void {
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
