@@ -29,16 +29,6 @@ const scenarioFiles = readdirSync(scenarioDirectory)
   .filter((name) => name.endsWith('.yaml'))
   .sort();
 
-/**
- * Scenarios on which the reference proxy still differs from nginx, each with
- * the minimal scenario that shows it. Their runs must diverge, and only on
- * requests of the named connection; once the proxy is fixed the test fails,
- * and the entry should go.
- */
-const knownProxyDivergences: Record<string, { connection: string; minimal: string }> = {
-  'plain-port-http1-and-h2c': { connection: 'h1', minimal: 'fixtures/scenarios/proxy-divergences/plain-port-http1.yaml' },
-};
-
 interface Level {
   name: string;
   range: VersionRange;
@@ -93,8 +83,6 @@ for (const level of levels) {
         nginxVersion: found.value.version,
         servers: [new NginxServer(found.value), new InProcessProxy()],
         explained,
-        // Known proxy divergences include requests that get no response from the proxy, and a short wait keeps them cheap.
-        responseTimeoutMs: 3000,
       });
     });
 
@@ -118,13 +106,7 @@ for (const level of levels) {
         expect(result.problems, report).toEqual([]);
         expect(result.requestCount, report).toBeGreaterThan(0);
 
-        const known = knownProxyDivergences[name];
-        if (known) {
-          const found = divergences(result);
-          expect(found.length, `the proxy no longer diverges on ${name}; remove it from knownProxyDivergences (${known.minimal})`).toBeGreaterThan(0);
-          expect(found.every(({ request }) => request.connection === known.connection), report).toBe(true);
-          return;
-        }
+        expect(divergences(result), report).toEqual([]);
         expect(result.status, report).toBe('passed');
       });
     }
