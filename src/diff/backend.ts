@@ -48,6 +48,14 @@ export interface BackendResponseBody {
   sequence: number;
 }
 
+/** The body of a backend created with `body: 'identity'`. */
+export interface BackendIdentityBody {
+  backend: string;
+  method: string;
+  path: string;
+  bodyBytes: number;
+}
+
 export interface BackendOptions {
   /** Name the backend reports in the `x-backend` header and the body. */
   id: string;
@@ -56,6 +64,13 @@ export interface BackendOptions {
   port?: number;
   /** `http1` (HTTP/1.1, also what nginx speaks to proxy_pass backends) or `h2c` (HTTP/2 with prior knowledge, for proxy_http_version 2 and gRPC). */
   protocol?: 'http1' | 'h2c';
+  /**
+   * `echo` (default): the body repeats the request's headers and the arrival
+   * sequence. `identity`: the body contains only the backend, method, path
+   * and body length. Two servers under test that pass the same request then
+   * get byte-identical bodies, and the received headers stay in `requests`.
+   */
+  body?: 'echo' | 'identity';
 }
 
 type AnyServer = Server | Http2Server;
@@ -64,6 +79,7 @@ export class Backend {
   readonly id: string;
   readonly host: string;
   readonly protocol: 'http1' | 'h2c';
+  readonly body: 'echo' | 'identity';
   port: number;
   fault: BackendFault = { kind: 'none' };
   readonly requests: BackendRequestRecord[] = [];
@@ -78,6 +94,7 @@ export class Backend {
     this.host = options.host ?? '127.0.0.1';
     this.port = options.port ?? 0;
     this.protocol = options.protocol ?? 'http1';
+    this.body = options.body ?? 'echo';
   }
 
   /** `host:port` as nginx prints it in $upstream_addr for an IPv4 backend. */
@@ -172,16 +189,19 @@ export class Backend {
       if (!this.server) return;
     }
 
-    const body: BackendResponseBody = {
-      backend: this.id,
-      address: this.address,
-      method: record.method,
-      path: record.path,
-      httpVersion: record.httpVersion,
-      headers: record.headers,
-      bodyBytes: record.bodyBytes,
-      sequence: record.sequence,
-    };
+    const body: BackendResponseBody | BackendIdentityBody =
+      this.body === 'identity'
+        ? { backend: this.id, method: record.method, path: record.path, bodyBytes: record.bodyBytes }
+        : {
+            backend: this.id,
+            address: this.address,
+            method: record.method,
+            path: record.path,
+            httpVersion: record.httpVersion,
+            headers: record.headers,
+            bodyBytes: record.bodyBytes,
+            sequence: record.sequence,
+          };
     const text = `${JSON.stringify(body)}\n`;
     const status = fault.kind === 'status' ? fault.status : 200;
 

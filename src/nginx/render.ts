@@ -12,29 +12,34 @@ export { layouts, type Layout } from './layout.js';
 
 type Template = (context: unknown) => string;
 
-let compiled: Record<Layout, Template> | undefined;
+/** The compiled templates of one template directory. */
+export type TemplateSet = Record<Layout, Template>;
 
-/** Compiles the templates once. HTML escaping is off: values are quoted for nginx by the view model. */
-function templates(): Record<Layout, Template> {
-  if (compiled) return compiled;
+let compiled: TemplateSet | undefined;
+
+/**
+ * Compiles the templates in a directory laid out like templates/ (the
+ * package's own by default). HTML escaping is off: values are quoted for
+ * nginx by the view model.
+ */
+export function loadTemplates(directory: string = packagePath('templates')): TemplateSet {
   const handlebars = Handlebars.create();
   const options = { noEscape: true, strict: true };
 
-  const partialDirectory = packagePath('templates', 'partials');
+  const partialDirectory = `${directory}/partials`;
   for (const file of readdirSync(partialDirectory).sort()) {
     if (!file.endsWith('.hbs')) continue;
     handlebars.registerPartial(file.slice(0, -'.hbs'.length), readFileSync(`${partialDirectory}/${file}`, 'utf8'));
   }
 
-  const load = (file: string) => handlebars.compile(readFileSync(packagePath('templates', file), 'utf8'), options);
-  compiled = { full: load('nginx.conf.hbs'), http: load('http.conf.hbs') };
-  return compiled;
+  const load = (file: string) => handlebars.compile(readFileSync(`${directory}/${file}`, 'utf8'), options);
+  return { full: load('nginx.conf.hbs'), http: load('http.conf.hbs') };
 }
 
-/** Renders a Plan as nginx configuration text. The same Plan always gives the same bytes. */
-export function renderConfig(plan: Plan, layout: Layout): string {
-  const text = templates()[layout](buildView(plan));
-  return tidy(text);
+/** Renders a Plan as nginx configuration text, with the package's templates unless others are given. The same Plan always gives the same bytes. */
+export function renderConfig(plan: Plan, layout: Layout, templates?: TemplateSet): string {
+  const set = templates ?? (compiled ??= loadTemplates());
+  return tidy(set[layout](buildView(plan)));
 }
 
 /**

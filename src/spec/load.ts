@@ -23,8 +23,27 @@ export interface LoadResult {
   problems: Problem[];
 }
 
+/** What kind of document a loader reads: it names problem codes and the messages for an empty or unreadable file. */
+export interface DocumentKind {
+  /** Prefix of problem codes, such as `spec` or `scenario`. */
+  codePrefix: string;
+  /** The noun messages use, such as `spec` or `scenario`. */
+  noun: string;
+  /** The fix shown when the document is empty or its file is missing. */
+  createHint: string;
+  /** The fix shown for a key that a mapping repeats. */
+  duplicateKeyHint: string;
+}
+
+export const specDocumentKind: DocumentKind = {
+  codePrefix: 'spec',
+  noun: 'spec',
+  createHint: 'run "h2sticky init" to write an example spec',
+  duplicateKeyHint: 'each key may appear once in a mapping; names of upstreams must be unique, so rename or merge one of them',
+};
+
 /** Parses spec text (YAML 1.2 or JSON, which YAML reads as well) and keeps node positions. */
-export function loadSpecText(text: string, file: string): LoadResult {
+export function loadSpecText(text: string, file: string, kind: DocumentKind = specDocumentKind): LoadResult {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const problems: Problem[] = [];
@@ -35,11 +54,11 @@ export function loadSpecText(text: string, file: string): LoadResult {
     // The error marks the first character of the repeated key; the key runs to its colon.
     const key = (/^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0] ?? '').trim();
     problems.push({
-      code: duplicate ? 'spec.duplicate-key' : 'spec.syntax',
+      code: `${kind.codePrefix}.${duplicate ? 'duplicate-key' : 'syntax'}`,
       severity: 'error',
       message: duplicate ? `duplicate key ${JSON.stringify(key)} in a mapping` : `invalid YAML: ${firstLine(error.message)}`,
       hint: duplicate
-        ? 'each key may appear once in a mapping; names of upstreams must be unique, so rename or merge one of them'
+        ? kind.duplicateKeyHint
         : 'fix the YAML syntax at this position; JSON is accepted as well',
       file,
       line: position.line,
@@ -55,7 +74,7 @@ export function loadSpecText(text: string, file: string): LoadResult {
     return {
       problems: [
         {
-          code: 'spec.syntax',
+          code: `${kind.codePrefix}.syntax`,
           severity: 'error',
           message: `invalid YAML: ${error instanceof Error ? error.message : String(error)}`,
           hint: 'remove YAML aliases that expand too much, or write the values out',
@@ -71,10 +90,10 @@ export function loadSpecText(text: string, file: string): LoadResult {
     return {
       problems: [
         {
-          code: 'spec.empty',
+          code: `${kind.codePrefix}.empty`,
           severity: 'error',
-          message: 'the spec is empty',
-          hint: 'run "h2sticky init" to write an example spec',
+          message: `the ${kind.noun} is empty`,
+          hint: kind.createHint,
           file,
           line: 1,
           column: 1,
@@ -92,7 +111,7 @@ export function loadSpecText(text: string, file: string): LoadResult {
   return { spec: { file, text, digest, data, locate }, problems };
 }
 
-export async function loadSpecFile(path: string, displayName = path): Promise<LoadResult> {
+export async function loadSpecFile(path: string, displayName = path, kind: DocumentKind = specDocumentKind): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -101,16 +120,16 @@ export async function loadSpecFile(path: string, displayName = path): Promise<Lo
     return {
       problems: [
         {
-          code: 'spec.unreadable',
+          code: `${kind.codePrefix}.unreadable`,
           severity: 'error',
-          message: code === 'ENOENT' ? `spec file not found: ${path}` : `cannot read spec file ${path}: ${String(error)}`,
-          hint: code === 'ENOENT' ? 'check the path, or run "h2sticky init" to write an example spec' : 'check the file permissions',
+          message: code === 'ENOENT' ? `${kind.noun} file not found: ${path}` : `cannot read ${kind.noun} file ${path}: ${String(error)}`,
+          hint: code === 'ENOENT' ? `check the path, or ${kind.createHint}` : 'check the file permissions',
           file: displayName,
         },
       ],
     };
   }
-  return loadSpecText(text, displayName);
+  return loadSpecText(text, displayName, kind);
 }
 
 /** Splits an RFC 6901 JSON pointer into its unescaped segments. */

@@ -12,30 +12,50 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 type SchemaNode = Record<string, unknown>;
 
-let cached: { validate: ValidateFunction; schema: SchemaNode } | undefined;
+/** A compiled JSON Schema that turns ajv's errors into located problems. */
+export interface SchemaChecker {
+  readonly schema: SchemaNode;
+  /** Validates a loaded document and returns every problem, located in its file. */
+  check(document: LoadedSpec): Problem[];
+}
+
+interface CheckerContext {
+  validate: ValidateFunction;
+  schema: SchemaNode;
+  /** Prefix of problem codes, such as `spec`. */
+  codePrefix: string;
+  /** How messages name the whole document, such as `the spec`. */
+  documentLabel: string;
+}
+
+/** Compiles schemas/FILE with the keywords h2sticky's schemas use (x-fix holds the one-line fix of a failed pattern). */
+export function createSchemaChecker(file: string, options: { codePrefix: string; documentLabel: string }): SchemaChecker {
+  const schema = JSON.parse(readFileSync(packagePath('schemas', file), 'utf8')) as SchemaNode;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, discriminator: true, strict: true });
+  addFormats(ajv);
+  ajv.addKeyword({ keyword: 'x-fix', schemaType: 'string' });
+  const context: CheckerContext = { validate: ajv.compile(schema), schema, ...options };
+
+  return {
+    schema,
+    check(document) {
+      if (context.validate(document.data)) return [];
+      const errors = simplify(context.validate.errors ?? []);
+      return dedupe(errors.map((error) => toProblem(error, document, context)));
+    },
+  };
+}
 
 export function loadSpecSchema(): SchemaNode {
   return JSON.parse(readFileSync(packagePath('schemas', 'spec.schema.json'), 'utf8')) as SchemaNode;
 }
 
-function compiled(): { validate: ValidateFunction; schema: SchemaNode } {
-  if (cached) return cached;
-  const schema = loadSpecSchema();
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, discriminator: true, strict: true });
-  addFormats(ajv);
-  // x-fix holds the one-line fix shown with a failed pattern; it does not validate anything.
-  ajv.addKeyword({ keyword: 'x-fix', schemaType: 'string' });
-  cached = { validate: ajv.compile(schema), schema };
-  return cached;
-}
+let specChecker: SchemaChecker | undefined;
 
 /** Validates spec data against schemas/spec.schema.json and returns located problems. */
 export function checkAgainstSchema(spec: LoadedSpec): Problem[] {
-  const { validate } = compiled();
-  if (validate(spec.data)) return [];
-  const errors = simplify(validate.errors ?? []);
-  const problems = errors.map((error) => toProblem(error, spec));
-  return dedupe(problems);
+  specChecker ??= createSchemaChecker('spec.schema.json', { codePrefix: 'spec', documentLabel: 'the spec' });
+  return specChecker.check(spec);
 }
 
 /**
@@ -76,10 +96,10 @@ function isShapeMismatch(error: ErrorObject, instancePath: string): boolean {
   return discriminant !== null && error.instancePath === `${instancePath}/${discriminant[1]}` && (error.keyword === 'const' || error.keyword === 'enum');
 }
 
-function toProblem(error: ErrorObject, spec: LoadedSpec): Problem {
+function toProblem(error: ErrorObject, spec: LoadedSpec, context: CheckerContext): Problem {
   const parent = (error.parentSchema ?? {}) as SchemaNode;
   const fix = typeof parent['x-fix'] === 'string' ? parent['x-fix'] : undefined;
-  const name = label(error.instancePath);
+  const name = label(error.instancePath, context.documentLabel);
   let pointer = error.instancePath;
   let part: 'value' | 'key' = 'value';
   let message: string;
@@ -88,7 +108,7 @@ function toProblem(error: ErrorObject, spec: LoadedSpec): Problem {
   switch (error.keyword) {
     case 'required': {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
-      const description = describeProperty(parent, missing);
+      const description = describeProperty(parent, missing, context);
       message = `missing required property "${missing}"${error.instancePath ? ` in ${name}` : ''}`;
       hint = `add "${missing}"${description ? `: ${description}` : ''}`;
       break;
@@ -150,6 +170,13 @@ function toProblem(error: ErrorObject, spec: LoadedSpec): Problem {
       hint ??= typeof parent.description === 'string' ? firstSentence(parent.description) : undefined;
       break;
     }
+    case 'maxItems':
+    case 'maxProperties': {
+      const limit = (error.params as { limit: number }).limit;
+      message = `${name} must have at most ${limit} ${error.keyword === 'maxItems' ? 'item' : 'entry'}${limit === 1 ? '' : 's'}`;
+      hint ??= typeof parent.description === 'string' ? firstSentence(parent.description) : undefined;
+      break;
+    }
     case 'uniqueItems':
       message = `${name} lists the same value twice`;
       hint = 'remove the repeated item';
@@ -171,7 +198,7 @@ function toProblem(error: ErrorObject, spec: LoadedSpec): Problem {
 
   const position = spec.locate(pointer, part);
   return {
-    code: `spec.schema.${error.keyword}`,
+    code: `${context.codePrefix}.schema.${error.keyword}`,
     severity: 'error',
     message,
     ...(hint !== undefined ? { hint } : {}),
@@ -193,9 +220,9 @@ function dedupe(problems: Problem[]): Problem[] {
 }
 
 /** Names the value at a pointer for messages: the last key, or "item N of KEY" inside arrays. */
-function label(instancePath: string): string {
+function label(instancePath: string, documentLabel: string): string {
   const segments = parsePointer(instancePath);
-  if (segments.length === 0) return 'the spec';
+  if (segments.length === 0) return documentLabel;
   const last = segments[segments.length - 1]!;
   if (/^\d+$/.test(last)) {
     const parent = segments[segments.length - 2];
@@ -204,20 +231,20 @@ function label(instancePath: string): string {
   return `"${last}"`;
 }
 
-function describeProperty(schema: SchemaNode, property: string): string | undefined {
+function describeProperty(schema: SchemaNode, property: string, context: CheckerContext): string | undefined {
   const properties = (schema.properties ?? {}) as Record<string, SchemaNode>;
   const target = properties[property];
   let description = target?.description;
   if (description === undefined && typeof target?.$ref === 'string') {
-    description = resolveRef(target.$ref)?.description;
+    description = resolveRef(target.$ref, context)?.description;
   }
   return typeof description === 'string' ? firstSentence(description) : undefined;
 }
 
-function resolveRef(ref: string): SchemaNode | undefined {
+function resolveRef(ref: string, context: CheckerContext): SchemaNode | undefined {
   const match = /^#\/\$defs\/(.+)$/.exec(ref);
   if (!match) return undefined;
-  const definitions = (compiled().schema.$defs ?? {}) as Record<string, SchemaNode>;
+  const definitions = (context.schema.$defs ?? {}) as Record<string, SchemaNode>;
   return definitions[match[1]!];
 }
 

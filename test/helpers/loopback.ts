@@ -5,7 +5,7 @@
 
 import { createServer, request, type Server } from 'node:http';
 import { connect as connectHttp2, constants as http2Constants } from 'node:http2';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 export interface SimpleResponse {
   status: number;
@@ -15,17 +15,7 @@ export interface SimpleResponse {
 
 const requestTimeoutMs = 10_000;
 
-/** Returns a port that was free on 127.0.0.1 a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../src/util/free-port.js';
 
 /** Starts a backend on 127.0.0.1 that responds to every request with its name, the path and the X-Via header it received. */
 export async function startBackend(name: string): Promise<{ port: number; close: () => Promise<void> }> {

@@ -156,7 +156,8 @@ function launch(executor: NginxExecutor, prefix: NginxPrefix, options: StartNgin
     } else if (!exited) {
       child.kill('SIGTERM');
     }
-    await Promise.race([child, sleep((stopTimeoutSeconds + 5) * 1000)]);
+    // An unreferenced timer, so that a stopped nginx does not keep this process alive for the full wait.
+    await Promise.race([child, sleep((stopTimeoutSeconds + 5) * 1000, undefined, { ref: false })]);
     if (!exited) child.kill('SIGKILL');
     await child;
     if (containerName === undefined) await killOrphanedWorkers(await readLog());

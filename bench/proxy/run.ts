@@ -1,0 +1,238 @@
+/**
+ * Requests per second and latency of the reference proxy against nginx and
+ * two Node proxies, measured with h2load over h2c and over TLS (ALPN h2).
+ *
+ *   npx tsx bench/proxy/run.ts [--rounds 3] [--requests 15000] [--clients 16] [--streams 32]
+ *
+ * Every server passes requests round robin to the same three loopback
+ * backends (bench/proxy/backends.ts). Each keeps as many idle connections to
+ * them as h2load has streams in flight (512 by default), so that no server
+ * spends the run opening and closing backend connections. The servers are
+ * h2sticky proxy as one
+ * process (keepalive 512), nginx with worker_processes 1 (keepalive 512)
+ * (the local binary, which is what the spec targets), http2-proxy and
+ * @fastify/http-proxy. Runs are interleaved (every server and protocol once
+ * per round) so that load from other programs on the machine spreads over
+ * all of them. Each h2load run sends --requests requests over --clients
+ * connections, at most 1000 per connection: nginx (and the proxy, which
+ * copies it) sends GOAWAY after keepalive_requests (1000) requests, and
+ * h2load does not reconnect, so a longer run would measure idle clients.
+ * A run that takes longer than two minutes is stopped. The script
+ * prints medians and ratios as a Markdown table and writes the raw runs to
+ * bench/proxy/results.json.
+ */
+
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { stringify } from 'yaml';
+
+import { compileSpecText } from '../../src/compile.js';
+import { readNginxBuildInfo } from '../../src/nginx/runner/executor.js';
+import { startNginx, type RunningNginx } from '../../src/nginx/runner/start.js';
+import { freePort } from '../../test/helpers/loopback.js';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '15000' },
+    clients: { type: 'string', default: '16' },
+    streams: { type: 'string', default: '32' },
+  },
+});
+const rounds = Number(values.rounds);
+const requests = Number(values.requests);
+const clients = Number(values.clients);
+const streams = Number(values.streams);
+const nginxVersionTarget = '1.22.1';
+/** Idle upstream connections each server keeps: the streams h2load keeps in flight. */
+const idleConnections = clients * streams;
+if (requests / clients > 1000) throw new Error(`--requests ${requests} over --clients ${clients} is more than 1000 per connection, past nginx's keepalive_requests`);
+
+interface Server {
+  name: string;
+  plainPort: number;
+  tlsPort: number;
+  stop(): Promise<void>;
+}
+
+interface Run {
+  server: string;
+  protocol: 'h2c' | 'h2 (TLS)';
+  round: number;
+  requestsPerSecond: number;
+  meanLatencyMs: number;
+  failed: number;
+}
+
+const children: ChildProcess[] = [];
+
+/** Starts a child process and waits until it prints a line starting with "ready". */
+function startChild(command: string, args: string[]): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolvePromise, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} did not become ready within 30 s`)), 30_000);
+    const check = (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((candidate) => candidate.startsWith('ready') || candidate.includes('listening on'));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolvePromise({ child, line });
+      }
+    };
+    // h2sticky prints where it listens on standard error; the other children print "ready" on standard output.
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      check(chunk);
+    });
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`${command} exited with code ${code} before it was ready`)));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise) => {
+    child.once('exit', () => resolvePromise());
+    child.kill('SIGTERM');
+  });
+}
+
+function specText(plainPort: number, tlsPort: number, backendPorts: number[]): string {
+  const certificates = resolve('fixtures/tls');
+  return stringify({
+    h2sticky: 1,
+    target: { nginx: nginxVersionTarget },
+    runtime: { worker_processes: 1 },
+    // NOTE: the spec schema rejects `access_log: off` (it matches both branches of a oneOf), so the bench writes /dev/null and turns the log off in the rendered config.
+    logging: { access_log: '/dev/null' },
+    upstreams: {
+      app: {
+        servers: backendPorts.map((port) => ({ address: `127.0.0.1:${port}` })),
+        affinity: { mode: 'cookie', name: 'srv_id' },
+        keepalive: { connections: idleConnections },
+      },
+    },
+    servers: [
+      {
+        server_names: ['bench.local'],
+        listen: [
+          { address: '127.0.0.1', port: plainPort, http2: true, h2c_only: true },
+          { address: '127.0.0.1', port: tlsPort, tls: true, http2: true },
+        ],
+        tls: { certificate: `${certificates}/test.crt`, key: `${certificates}/test.key` },
+        locations: [{ path: '/', upstream: 'app' }],
+      },
+    ],
+  });
+}
+
+async function startH2sticky(backendPorts: number[], directory: string): Promise<Server> {
+  const [plainPort, tlsPort] = [await freePort(), await freePort()];
+  const spec = join(directory, 'h2sticky.yaml');
+  writeFileSync(spec, specText(plainPort, tlsPort, backendPorts));
+  const { child } = await startChild(process.execPath, ['bin/h2sticky.js', 'proxy', spec, '--log-level', 'warn']);
+  return { name: 'h2sticky proxy', plainPort, tlsPort, stop: () => stopChild(child) };
+}
+
+async function startNginxServer(backendPorts: number[]): Promise<{ server: Server; version: string }> {
+  const [plainPort, tlsPort] = [await freePort(), await freePort()];
+  const compiled = compileSpecText(specText(plainPort, tlsPort, backendPorts), 'bench.yaml', { target: { nginxVersion: nginxVersionTarget } });
+  if (!compiled.config) throw new Error(`the bench spec does not compile: ${JSON.stringify(compiled.problems)}`);
+  const source = { kind: 'local' as const, bin: 'nginx' };
+  const { version } = await readNginxBuildInfo(source);
+  const config = compiled.config.replace(/^(\s*)access_log \/dev\/null \S+;$/m, '$1access_log off;');
+  if (config === compiled.config) throw new Error('the rendered config has no access_log line to turn off');
+  const running: RunningNginx = await startNginx({ source, config, layout: 'full', fileName: 'bench.conf', ports: [plainPort, tlsPort] });
+  return { server: { name: `nginx ${version}`, plainPort, tlsPort, stop: () => running.stop() }, version };
+}
+
+async function startPeer(name: string, script: string, backendPorts: number[]): Promise<Server> {
+  const [plainPort, tlsPort] = [await freePort(), await freePort()];
+  const { child } = await startChild(process.execPath, ['--import', 'tsx', script, String(plainPort), String(tlsPort), backendPorts.join(','), String(idleConnections)]);
+  return { name, plainPort, tlsPort, stop: () => stopChild(child) };
+}
+
+function h2load(url: string): { requestsPerSecond: number; meanLatencyMs: number; failed: number } {
+  const output = execFileSync('h2load', ['-n', String(requests), '-c', String(clients), '-m', String(streams), '-t', '1', url], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const rate = /finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(output);
+  const counts = /requests: \d+ total, \d+ started, \d+ done, \d+ succeeded, (\d+) failed/.exec(output);
+  const latency = /time for request:\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)/.exec(output);
+  if (!rate || !counts || !latency) throw new Error(`cannot read h2load output:\n${output}`);
+  const unit = { us: 0.001, ms: 1, s: 1000 } as const;
+  return { requestsPerSecond: Number(rate[1]), meanLatencyMs: Number(latency[5]) * unit[latency[6] as keyof typeof unit], failed: Number(counts[1]) };
+}
+
+function median(numbers: number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function main(): Promise<void> {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  const directory = mkdtempSync(join(tmpdir(), 'h2sticky-bench-'));
+  const backends = await startChild(process.execPath, ['--import', 'tsx', 'bench/proxy/backends.ts']);
+  const backendPorts = backends.line.slice('ready '.length).split(',').map(Number);
+
+  const nginx = await startNginxServer(backendPorts);
+  const servers: Server[] = [
+    await startH2sticky(backendPorts, directory),
+    nginx.server,
+    await startPeer('http2-proxy', 'bench/proxy/peer-http2-proxy.ts', backendPorts),
+    await startPeer('@fastify/http-proxy', 'bench/proxy/peer-fastify.ts', backendPorts),
+  ];
+
+  const runs: Run[] = [];
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const server of servers) {
+        for (const protocol of ['h2c', 'h2 (TLS)'] as const) {
+          const url = protocol === 'h2c' ? `http://127.0.0.1:${server.plainPort}/` : `https://127.0.0.1:${server.tlsPort}/`;
+          const result = h2load(url);
+          runs.push({ server: server.name, protocol, round, ...result });
+          process.stderr.write(`round ${round} ${server.name} ${protocol}: ${result.requestsPerSecond.toFixed(0)} req/s, mean ${result.meanLatencyMs.toFixed(2)} ms, ${result.failed} failed\n`);
+        }
+      }
+    }
+  } finally {
+    for (const server of servers) await server.stop();
+    await stopChild(backends.child);
+  }
+
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    nginx: nginx.version,
+    h2load: execFileSync('h2load', ['--version'], { encoding: 'utf8' }).trim(),
+  };
+  writeFileSync('bench/proxy/results.json', `${JSON.stringify({ machine, settings: { rounds, requests, clients, streams }, runs }, null, 2)}\n`);
+
+  const medianOf = (server: string, protocol: string, field: 'requestsPerSecond' | 'meanLatencyMs') =>
+    median(runs.filter((run) => run.server === server && run.protocol === protocol).map((run) => run[field]));
+  let table = '| server | protocol | median req/s | median of mean latency (ms) | h2sticky ÷ server (req/s) |\n|---|---|---|---|---|\n';
+  for (const protocol of ['h2c', 'h2 (TLS)']) {
+    const ours = medianOf('h2sticky proxy', protocol, 'requestsPerSecond');
+    for (const server of servers) {
+      const rate = medianOf(server.name, protocol, 'requestsPerSecond');
+      table += `| ${server.name} | ${protocol} | ${rate.toFixed(0)} | ${medianOf(server.name, protocol, 'meanLatencyMs').toFixed(2)} | ${(ours / rate).toFixed(2)} |\n`;
+    }
+  }
+  process.stdout.write(`${JSON.stringify(machine)}\n\n${table}`);
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}

@@ -1,0 +1,186 @@
+import { resolve } from 'node:path';
+
+import { loadExplainedDifferences, type ExplainedDifference } from '../diff/explained.js';
+import { formatJsonReport } from '../diff/report/json.js';
+import { formatJunitReport } from '../diff/report/junit.js';
+import { formatMatrix } from '../diff/report/matrix.js';
+import { ProgressBar } from '../diff/report/progress.js';
+import { formatTextReport } from '../diff/report/text.js';
+import { divergences, type ScenarioRunResult } from '../diff/result.js';
+import { requestCount, resolveNginxTargets, runScenarios, type NginxTarget } from '../diff/run.js';
+import { loadScenarioPaths } from '../diff/scenario/files.js';
+import { loadSpecDocument, type ResolvedSpec } from '../diff/testbed.js';
+import { runRandomScenarios } from '../diff/random/run.js';
+import { parseNginxSource } from '../nginx/runner/source.js';
+import { ExitCode, type ExitCodeValue, type Problem } from '../problems.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { defineCommand, type CliIO } from './command.js';
+import { printProblems } from './report.js';
+
+const formats = ['text', 'json', 'junit'] as const;
+
+export const diffCommand = defineCommand({
+  command: 'diff [spec]',
+  describe: 'Send the same HTTP/2 traffic through real nginx and the reference proxy, and report every difference',
+  builder: (yargs) =>
+    yargs
+      .positional('spec', { type: 'string', describe: "spec file (YAML or JSON); replaces each scenario's own spec" })
+      .option('scenario', {
+        alias: 's',
+        type: 'string',
+        array: true,
+        describe: 'scenario file, or a directory of them (repeatable)',
+      })
+      .option('random', { type: 'number', describe: 'generate and run this many random scenarios instead (fast-check); a divergent one is shrunk and written out' })
+      .option('seed', { type: 'number', describe: 'seed of --random, so the same scenarios come back (default 1)' })
+      .option('nginx', {
+        type: 'string',
+        default: 'local',
+        describe: 'nginx to test: "local" (nginx on PATH), "local:/path/to/nginx" or "docker:IMAGE", such as docker:h2sticky/nginx:1.30.6',
+      })
+      .option('nginx-version', {
+        type: 'string',
+        describe: 'comma-separated nginx versions, each run in its h2sticky/nginx:VERSION image; prints one table for all, such as 1.22.1,1.26.3,1.30.6',
+      })
+      .option('format', { choices: formats, default: 'text' as (typeof formats)[number], describe: 'report on standard output: text, json or junit (JUnit XML)' })
+      .option('json', { type: 'string', describe: 'also write the JSON report to this file' })
+      .option('junit', { type: 'string', describe: 'also write the JUnit XML report to this file, for CI' })
+      .option('explained', { type: 'string', describe: 'an explained-differences file used in addition to the one h2sticky ships (assets/diff/explained-differences.yaml)' })
+      .option('shrunk-dir', { type: 'string', default: 'diff-failures', describe: 'directory where --random writes the shrunk scenario of a divergence' })
+      .conflicts('random', 'scenario')
+      .example('$0 diff --scenario fixtures/scenarios/', 'run every bundled scenario against the local nginx')
+      .example('$0 diff shop.yaml -s my-scenario.yaml --nginx docker:h2sticky/nginx:1.30.6', 'your spec and scenario on nginx 1.30.6 in Docker')
+      .example('$0 diff -s fixtures/scenarios/drain.yaml --nginx-version 1.22.1,1.26.3,1.30.6', 'one scenario on three nginx versions, as one table')
+      .example('$0 diff --random 200 --seed 7 --nginx docker:h2sticky/nginx:1.30.6', '200 random scenarios; a divergence is shrunk into diff-failures/'),
+  run: async (args, io) => {
+    if (args.scenario === undefined && args.random === undefined) {
+      io.err('h2sticky: name scenarios with --scenario FILE|DIR, or generate them with --random N\n');
+      return ExitCode.invalidInput;
+    }
+    if (args.random !== undefined && (!Number.isInteger(args.random) || args.random < 1 || args.random > 100_000)) {
+      io.err(`h2sticky: --random must be a whole number from 1 to 100000, not ${String(args.random)}\n`);
+      return ExitCode.invalidInput;
+    }
+
+    const explained = await loadExplained(args.explained, io);
+    if (!explained) return ExitCode.invalidInput;
+
+    let spec: ResolvedSpec | undefined;
+    if (args.spec !== undefined) {
+      const loaded = await loadSpecDocument(resolve(io.cwd, args.spec));
+      printProblems(io, loaded.problems);
+      if (!loaded.spec) return ExitCode.invalidInput;
+      spec = loaded.spec;
+    }
+
+    const versions = args['nginx-version']?.split(',').map((version) => version.trim()).filter((version) => version !== '');
+    const targets = await resolveNginxTargets(parseNginxSource(args.nginx), versions);
+
+    if (args.random !== undefined) {
+      return runRandom(io, { count: args.random, seed: args.seed ?? 1, spec, targets, explained, shrunkDirectory: resolve(io.cwd, args['shrunk-dir']) }, args);
+    }
+
+    const loaded = await loadScenarioPaths((args.scenario ?? []).map((path) => resolve(io.cwd, path)));
+    printProblems(io, loaded.problems.map((problem) => relativeProblem(problem, io.cwd)));
+    if (loaded.problems.length > 0 || loaded.scenarios.length === 0) {
+      io.err(loaded.scenarios.length === 0 && loaded.problems.length === 0 ? 'h2sticky: no scenario files found\n' : 'h2sticky: the scenarios are invalid; nothing was run\n');
+      return ExitCode.invalidInput;
+    }
+    const scenarios = loaded.scenarios.map((scenario) => ({ ...scenario, file: relativePath(scenario.file, io.cwd) }));
+
+    const progress = new ProgressBar(scenarios.reduce((sum, scenario) => sum + requestCount(scenario), 0) * targets.length, io.err, io.errIsTTY);
+    const results = await runScenarios({
+      scenarios,
+      ...(spec ? { spec } : {}),
+      targets,
+      explained,
+      onScenarioStart: (scenario, target) => progress.setLabel(`${scenario.name} on nginx ${target.version}`),
+      onRequestsDone: (count) => progress.advance(count),
+    });
+    progress.finish();
+    return report(io, results, { targets, explained }, args);
+  },
+});
+
+interface ReportArgs {
+  format: (typeof formats)[number];
+  json?: string | undefined;
+  junit?: string | undefined;
+}
+
+async function report(
+  io: CliIO,
+  results: ScenarioRunResult[],
+  { targets, explained }: { targets: readonly NginxTarget[]; explained: readonly ExplainedDifference[] },
+  args: ReportArgs,
+): Promise<ExitCodeValue> {
+  if (args.format === 'json') io.out(formatJsonReport(results));
+  else if (args.format === 'junit') io.out(formatJunitReport(results));
+  else {
+    io.out(formatTextReport(results));
+    if (targets.length > 1) io.out(`\n${formatMatrix(results, explained)}`);
+  }
+  if (args.json !== undefined) await writeFileAtomic(resolve(io.cwd, args.json), formatJsonReport(results));
+  if (args.junit !== undefined) await writeFileAtomic(resolve(io.cwd, args.junit), formatJunitReport(results));
+
+  if (results.some((result) => result.status === 'error' && result.problems.length > 0)) return ExitCode.invalidInput;
+  const failed = results.some((result) => divergences(result).length > 0 || result.status === 'expectation-failed' || result.status === 'error');
+  return failed ? ExitCode.findings : ExitCode.ok;
+}
+
+async function runRandom(
+  io: CliIO,
+  options: { count: number; seed: number; spec: ResolvedSpec | undefined; targets: readonly NginxTarget[]; explained: ExplainedDifference[]; shrunkDirectory: string },
+  args: ReportArgs,
+): Promise<ExitCodeValue> {
+  const progress = new ProgressBar(options.count * options.targets.length, io.err, io.errIsTTY);
+  const outcomes = [];
+  for (const target of options.targets) {
+    progress.setLabel(`random scenarios on nginx ${target.version}`);
+    outcomes.push(
+      await runRandomScenarios({
+        count: options.count,
+        seed: options.seed,
+        target,
+        explained: options.explained,
+        ...(options.spec ? { spec: options.spec } : {}),
+        shrunkDirectory: options.shrunkDirectory,
+        onScenarioDone: () => progress.advance(1),
+      }),
+    );
+  }
+  progress.finish();
+
+  for (const outcome of outcomes) {
+    io.err(`${outcome.runs} random scenarios (seed ${options.seed}) on nginx ${outcome.nginxVersion}: ${outcome.requests} requests compared, ${outcome.failure ? 'a divergence was found' : 'no unexplained divergence'}\n`);
+    if (outcome.failure) io.err(`shrunk scenario written to ${relativePath(outcome.failure.file, io.cwd)} (${outcome.failure.shrinks} shrink steps)\n`);
+  }
+  const failures = outcomes.flatMap((outcome) => (outcome.failure ? [outcome.failure.result] : []));
+  if (failures.length === 0) {
+    io.out(`${outcomes.reduce((sum, outcome) => sum + outcome.runs, 0)} random scenarios passed\n`);
+    return ExitCode.ok;
+  }
+  return report(io, failures, options, args);
+}
+
+async function loadExplained(extra: string | undefined, io: CliIO): Promise<ExplainedDifference[] | undefined> {
+  const shipped = await loadExplainedDifferences();
+  const problems = [...shipped.problems];
+  const entries = [...shipped.entries];
+  if (extra !== undefined) {
+    const loaded = await loadExplainedDifferences(resolve(io.cwd, extra), extra);
+    problems.push(...loaded.problems);
+    entries.push(...loaded.entries);
+  }
+  printProblems(io, problems);
+  return problems.length > 0 ? undefined : entries;
+}
+
+function relativePath(path: string, cwd: string): string {
+  return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
+}
+
+function relativeProblem(problem: Problem, cwd: string): Problem {
+  return problem.file === undefined ? problem : { ...problem, file: relativePath(problem.file, cwd) };
+}
+

@@ -1,0 +1,108 @@
+/**
+ * Runs scenarios on one or more nginx builds, each against the reference
+ * proxy: one diff session per nginx build, reused (with reloads) for every
+ * scenario.
+ */
+
+import { EnvironmentError, InputError, type Problem } from '../problems.js';
+import { readNginxBuildInfo } from '../nginx/runner/executor.js';
+import { listNginxImages } from '../nginx/runner/images.js';
+import { formatNginxSource, type NginxSource } from '../nginx/runner/source.js';
+import type { Plan } from '../plan/types.js';
+import type { ExplainedDifference } from './explained.js';
+import { NginxServer } from './nginx-server.js';
+import { InProcessProxy } from './proxy-server.js';
+import type { ScenarioRunResult } from './result.js';
+import type { Scenario } from './scenario/types.js';
+import type { ServerUnderTest } from './server-under-test.js';
+import { DiffSession } from './session.js';
+import { resolveScenarioSpec, type ResolvedSpec } from './testbed.js';
+
+/** One nginx build to test. */
+export interface NginxTarget {
+  source: NginxSource;
+  version: string;
+}
+
+/** Finds the nginx builds to test: an image per version for a version list, else the given source. */
+export async function resolveNginxTargets(source: NginxSource, versions: readonly string[] | undefined): Promise<NginxTarget[]> {
+  if (versions === undefined || versions.length === 0) {
+    const { version } = await readNginxBuildInfo(source);
+    return [{ source, version }];
+  }
+
+  const images = await listNginxImages();
+  return versions.map((version) => {
+    const image = images.find((candidate) => candidate.version === version);
+    if (!image) {
+      const present = images.map((candidate) => candidate.version).join(', ') || 'none';
+      throw new EnvironmentError(`no h2sticky/nginx image with nginx ${version} (images present: ${present})`, 'run scripts/nginx-images.sh as root to build the images, or pass versions that exist');
+    }
+    return { source: { kind: 'docker', image: image.image }, version };
+  });
+}
+
+export interface RunScenariosOptions {
+  scenarios: readonly Scenario[];
+  /** A spec that replaces each scenario's own. */
+  spec?: ResolvedSpec;
+  targets: readonly NginxTarget[];
+  explained: readonly ExplainedDifference[];
+  /** The reference side; by default the proxy in this process. */
+  createReference?: () => ServerUnderTest;
+  /** Replaces the renderer of the nginx side, for tests that break it on purpose. */
+  render?: (plan: Plan) => string;
+  onScenarioStart?: (scenario: Scenario, target: NginxTarget) => void;
+  onRequestsDone?: (count: number) => void;
+}
+
+/**
+ * Runs every scenario on every target. Raises InputError when a scenario's
+ * spec cannot be read, and EnvironmentError when nginx or Docker is missing.
+ */
+export async function runScenarios(options: RunScenariosOptions): Promise<ScenarioRunResult[]> {
+  const specs = new Map<Scenario, ResolvedSpec>();
+  const problems: Problem[] = [];
+  for (const scenario of options.scenarios) {
+    const resolved = await resolveScenarioSpec(scenario, options.spec);
+    if (resolved.spec) specs.set(scenario, resolved.spec);
+    problems.push(...resolved.problems);
+  }
+  if (problems.length > 0) throw new InputError(problems, 'a scenario has no usable spec');
+
+  const results: ScenarioRunResult[] = [];
+  for (const target of options.targets) {
+    const session = new DiffSession({
+      nginxVersion: target.version,
+      servers: [
+        new NginxServer({ source: target.source, version: target.version, ...(options.render ? { render: options.render } : {}) }),
+        options.createReference?.() ?? new InProcessProxy(),
+      ],
+      explained: options.explained,
+      ...(options.onRequestsDone ? { onRequestsDone: options.onRequestsDone } : {}),
+    });
+    try {
+      for (const scenario of options.scenarios) {
+        options.onScenarioStart?.(scenario, target);
+        results.push(await session.run(scenario, specs.get(scenario)!));
+      }
+    } finally {
+      await session.close();
+    }
+  }
+  return results;
+}
+
+export function describeTarget(target: NginxTarget): string {
+  return `nginx ${target.version} (${formatNginxSource(target.source)})`;
+}
+
+/** Number of requests a scenario sends, for progress. */
+export function requestCount(scenario: Scenario): number {
+  let count = 0;
+  for (const step of scenario.steps) {
+    if (step.kind === 'request') count += 1;
+    if (step.kind === 'streams') count += step.requests.length;
+  }
+  return count;
+}

@@ -1,0 +1,288 @@
+/**
+ * Loads diff scenarios from YAML: syntax, the JSON Schema in
+ * schemas/scenario.schema.json, then the checks between parts (clients,
+ * connections and labels that steps name). Every problem is located at
+ * file, line, column and JSON pointer.
+ */
+
+import { basename, dirname, extname, resolve } from 'node:path';
+
+import { stringify } from 'yaml';
+
+import type { Problem } from '../../problems.js';
+import { toPointer, loadSpecFile, loadSpecText, type DocumentKind, type LoadedSpec, type LoadResult } from '../../spec/load.js';
+import { createSchemaChecker, type SchemaChecker } from '../../spec/schema-check.js';
+import { parseDuration } from '../../spec/duration.js';
+import type { SpecDocument } from '../../spec/types.js';
+import {
+  defaultResponseHeaders,
+  maxWaitMs,
+  type BackendAction,
+  type ConnectionProtocol,
+  type Scenario,
+  type ScenarioClient,
+  type ScenarioExpectation,
+  type ScenarioRequest,
+  type ScenarioSpecSource,
+  type ScenarioStep,
+} from './types.js';
+
+export const scenarioDocumentKind: DocumentKind = {
+  codePrefix: 'scenario',
+  noun: 'scenario',
+  createHint: 'see "h2sticky schema --kind scenario" and the scenarios in fixtures/scenarios',
+  duplicateKeyHint: 'each key may appear once in a mapping; client and connection names must be unique, so rename or merge one of them',
+};
+
+export interface ScenarioLoadResult {
+  scenario?: Scenario;
+  problems: Problem[];
+}
+
+let checker: SchemaChecker | undefined;
+
+function schemaChecker(): SchemaChecker {
+  checker ??= createSchemaChecker('scenario.schema.json', { codePrefix: 'scenario', documentLabel: 'the scenario' });
+  return checker;
+}
+
+/** Loads a scenario file. `displayName` is how problems name it. */
+export async function loadScenarioFile(path: string, displayName = path): Promise<ScenarioLoadResult> {
+  return scenarioFromLoaded(await loadSpecFile(path, displayName, scenarioDocumentKind), path);
+}
+
+/** Loads scenario text; `path` locates a spec that the scenario names relative to itself. */
+export function loadScenarioText(text: string, file: string, path = file): ScenarioLoadResult {
+  return scenarioFromLoaded(loadSpecText(text, file, scenarioDocumentKind), path);
+}
+
+function scenarioFromLoaded(loaded: LoadResult, path: string): ScenarioLoadResult {
+  const document = loaded.spec;
+  if (!document) return { problems: loaded.problems };
+
+  const problems = schemaChecker().check(document);
+  if (problems.length > 0) return { problems };
+
+  const builder = new ScenarioBuilder(document, path);
+  const scenario = builder.build();
+  return builder.problems.length > 0 ? { problems: builder.problems } : { scenario, problems: [] };
+}
+
+/** The scenario document as the schema describes it, in the file's snake_case spelling. */
+interface RawScenario {
+  name?: string;
+  description?: string;
+  spec?: string | Record<string, unknown>;
+  nginx?: { min?: string; below?: string };
+  observe?: { response_headers?: string[] };
+  clients?: Record<string, { address?: string; connections?: Record<string, { protocol: ConnectionProtocol | 'auto'; port?: number }> }>;
+  steps: Record<string, unknown>[];
+}
+
+interface RawRequest {
+  client?: string;
+  connection?: string;
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  label?: string;
+  expect?: { status?: number; backend?: string; not_backend?: string; cookie?: string; tried?: string[] };
+}
+
+/** Builds a Scenario from schema-valid data and collects the problems the schema cannot see. */
+class ScenarioBuilder {
+  readonly problems: Problem[] = [];
+  private readonly raw: RawScenario;
+  private readonly labels = new Set<string>();
+  private clients: ScenarioClient[] = [];
+
+  constructor(
+    private readonly document: LoadedSpec,
+    private readonly path: string,
+  ) {
+    this.raw = document.data as RawScenario;
+  }
+
+  build(): Scenario {
+    this.clients = this.buildClients();
+    const steps = this.raw.steps.map((step, index) => this.buildStep(step, toPointer(['steps', index])));
+    const name = this.raw.name ?? basename(this.document.file, extname(this.document.file));
+
+    return {
+      name,
+      ...(this.raw.description !== undefined ? { description: this.raw.description } : {}),
+      file: this.document.file,
+      spec: this.specSource(),
+      nginx: { ...(this.raw.nginx?.min ? { min: this.raw.nginx.min } : {}), ...(this.raw.nginx?.below ? { below: this.raw.nginx.below } : {}) },
+      responseHeaders: this.raw.observe?.response_headers ?? [...defaultResponseHeaders],
+      clients: this.clients,
+      steps,
+      locate: (pointer) => this.document.locate(pointer),
+    };
+  }
+
+  private specSource(): ScenarioSpecSource {
+    const spec = this.raw.spec;
+    if (spec === undefined) return { kind: 'none' };
+    if (typeof spec === 'string') return { kind: 'file', path: resolve(dirname(this.path), spec) };
+    return { kind: 'inline', document: spec as unknown as SpecDocument, text: stringify(spec) };
+  }
+
+  private buildClients(): ScenarioClient[] {
+    const entries = Object.entries(this.raw.clients ?? { client: {} });
+    return entries.map(([name, client]) => {
+      const connections = Object.entries(client.connections ?? { main: { protocol: 'auto' as const } }).map(([connectionName, connection]) => ({
+        name: connectionName,
+        protocol: connection.protocol,
+        ...(connection.port !== undefined ? { port: connection.port } : {}),
+      }));
+      return { name, address: client.address ?? '127.0.0.1', connections };
+    });
+  }
+
+  private buildStep(step: Record<string, unknown>, pointer: string): ScenarioStep {
+    const [key, value] = Object.entries(step)[0]!;
+    const at = `${pointer}/${key}`;
+
+    switch (key) {
+      case 'request':
+        return { kind: 'request', pointer, request: this.buildRequest(value as RawRequest, at, undefined) };
+      case 'streams': {
+        const streams = value as { client?: string; connection?: string; requests: RawRequest[] };
+        const client = this.clientName(streams.client, `${at}/client`);
+        const connection = this.connectionName(client, streams.connection, `${at}/connection`);
+        if (this.protocolOf(client, connection)?.startsWith('http1')) {
+          this.problem('scenario.streams-http1', `${at}/connection`, `streams need an HTTP/2 connection, but "${connection}" of client "${client}" speaks HTTP/1.1`, 'use a connection with protocol h2 or h2c, or send the requests as separate request steps');
+        }
+        const requests = streams.requests.map((request, index) => this.buildRequest(request, `${at}/requests/${index}`, { client, connection }));
+        return { kind: 'streams', pointer, client, connection, requests };
+      }
+      case 'reconnect': {
+        const reconnect = value as { client?: string; connection?: string };
+        const client = this.clientName(reconnect.client, `${at}/client`);
+        return { kind: 'reconnect', pointer, client, connection: this.connectionName(client, reconnect.connection, `${at}/connection`) };
+      }
+      case 'wait':
+        return { kind: 'wait', pointer, ms: this.waitMs(value as number | string, at) };
+      case 'backend':
+        return this.buildBackendStep(value as { name: string; action: BackendAction['action']; status?: number; delay?: number | string }, pointer, at);
+      case 'set_cookie': {
+        const setCookie = value as { client?: string; cookie: string };
+        return { kind: 'set-cookie', pointer, client: this.clientName(setCookie.client, `${at}/client`), cookie: setCookie.cookie };
+      }
+      default: {
+        const clear = value as { client?: string };
+        return { kind: 'clear-cookies', pointer, client: this.clientName(clear.client, `${at}/client`) };
+      }
+    }
+  }
+
+  private buildRequest(raw: RawRequest, pointer: string, streams: { client: string; connection: string } | undefined): ScenarioRequest {
+    if (streams && raw.client !== undefined && raw.client !== streams.client) {
+      this.problem('scenario.stream-client', `${pointer}/client`, `a stream names client "${raw.client}", but the streams step belongs to client "${streams.client}"`, 'remove "client" from the stream, or set it on the streams step');
+    }
+    if (streams && raw.connection !== undefined && raw.connection !== streams.connection) {
+      this.problem('scenario.stream-connection', `${pointer}/connection`, `a stream names connection "${raw.connection}", but all streams share connection "${streams.connection}"`, 'remove "connection" from the stream, or set it on the streams step');
+    }
+
+    const client = streams?.client ?? this.clientName(raw.client, `${pointer}/client`);
+    const connection = streams?.connection ?? this.connectionName(client, raw.connection, `${pointer}/connection`);
+
+    // A request's own expectations may use its label, to say that the cookie binds to the backend that sent the response.
+    if (raw.label !== undefined) {
+      if (this.labels.has(raw.label)) this.problem('scenario.duplicate-label', `${pointer}/label`, `label "${raw.label}" is used twice`, 'give each labelled request its own label');
+      this.labels.add(raw.label);
+    }
+    const expect = raw.expect === undefined ? undefined : this.buildExpectation(raw.expect, `${pointer}/expect`);
+
+    return {
+      client,
+      connection,
+      method: raw.method ?? 'GET',
+      path: raw.path ?? '/',
+      headers: raw.headers ?? {},
+      ...(raw.body !== undefined ? { body: raw.body } : {}),
+      ...(raw.label !== undefined ? { label: raw.label } : {}),
+      ...(expect !== undefined ? { expect } : {}),
+      pointer,
+    };
+  }
+
+  private buildExpectation(raw: NonNullable<RawRequest['expect']>, pointer: string): ScenarioExpectation {
+    for (const [key, value] of [
+      ['backend', raw.backend],
+      ['not_backend', raw.not_backend],
+      ['cookie', raw.cookie],
+    ] as const) {
+      if (value?.startsWith('@') && !this.labels.has(value.slice(1))) {
+        this.problem('scenario.unknown-label', `${pointer}/${key}`, `unknown label "${value.slice(1)}"`, 'label an earlier request with "label:", then refer to it as @LABEL');
+      }
+    }
+    return {
+      ...(raw.status !== undefined ? { status: raw.status } : {}),
+      ...(raw.backend !== undefined ? { backend: raw.backend } : {}),
+      ...(raw.not_backend !== undefined ? { notBackend: raw.not_backend } : {}),
+      ...(raw.cookie !== undefined ? { cookie: raw.cookie } : {}),
+      ...(raw.tried !== undefined ? { tried: raw.tried } : {}),
+    };
+  }
+
+  private buildBackendStep(raw: { name: string; action: BackendAction['action']; status?: number; delay?: number | string }, pointer: string, at: string): ScenarioStep {
+    let change: BackendAction;
+    if (raw.action === 'status') {
+      if (raw.status === undefined) this.problem('scenario.missing-status', at, 'action "status" needs "status"', 'add "status", such as status: 503');
+      change = { action: 'status', status: raw.status ?? 500 };
+    } else if (raw.action === 'delay') {
+      const delayMs = raw.delay === undefined ? undefined : parseDuration(raw.delay);
+      if (delayMs === undefined) this.problem('scenario.missing-delay', at, 'action "delay" needs "delay"', 'add "delay", such as delay: 3s, longer than the location\'s read timeout');
+      change = { action: 'delay', delayMs: delayMs ?? 0 };
+    } else {
+      change = { action: raw.action } as BackendAction;
+    }
+
+    if (raw.status !== undefined && raw.action !== 'status') this.problem('scenario.unused-status', `${at}/status`, `"status" is only used by action "status", not "${raw.action}"`, 'remove "status", or set action: status');
+    if (raw.delay !== undefined && raw.action !== 'delay') this.problem('scenario.unused-delay', `${at}/delay`, `"delay" is only used by action "delay", not "${raw.action}"`, 'remove "delay", or set action: delay');
+    return { kind: 'backend', pointer, backend: raw.name, change };
+  }
+
+  private waitMs(value: number | string, pointer: string): number {
+    const ms = parseDuration(value) ?? 0;
+    if (ms > maxWaitMs) this.problem('scenario.wait-too-long', pointer, `wait of ${ms} ms is longer than ${maxWaitMs / 1000}s`, 'keep fail_timeout small in the spec (1s) and wait a little more than twice as long');
+    return ms;
+  }
+
+  private clientName(name: string | undefined, pointer: string): string {
+    const first = this.clients[0]!.name;
+    if (name === undefined) return first;
+    if (!this.clients.some((client) => client.name === name)) {
+      this.problem('scenario.unknown-client', pointer, `unknown client "${name}"`, `use one of ${this.clients.map((client) => `"${client.name}"`).join(', ')}, or add it under "clients"`);
+      return first;
+    }
+    return name;
+  }
+
+  private connectionName(clientName: string, name: string | undefined, pointer: string): string {
+    const client = this.clients.find((candidate) => candidate.name === clientName)!;
+    if (name === undefined) return client.connections[0]!.name;
+    if (!client.connections.some((connection) => connection.name === name)) {
+      this.problem(
+        'scenario.unknown-connection',
+        pointer,
+        `client "${clientName}" has no connection "${name}"`,
+        `use one of ${client.connections.map((connection) => `"${connection.name}"`).join(', ')}, or add it under clients.${clientName}.connections`,
+      );
+      return client.connections[0]!.name;
+    }
+    return name;
+  }
+
+  private protocolOf(clientName: string, connectionName: string): ConnectionProtocol | 'auto' | undefined {
+    return this.clients.find((client) => client.name === clientName)?.connections.find((connection) => connection.name === connectionName)?.protocol;
+  }
+
+  private problem(code: string, pointer: string, message: string, hint: string): void {
+    const position = this.document.locate(pointer);
+    this.problems.push({ code, severity: 'error', message, hint, file: this.document.file, line: position.line, column: position.column, pointer });
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The loopback test bed of a scenario: one backend per distinct server
+ * address of the spec. The spec is rewritten so that every upstream server
+ * points at its backend, and every listener at a loopback port of the server
+ * under test.
+ *
+ * Both servers under test share this one backend set and receive each step
+ * at the same moment. The shared set is what makes the comparison fair: a
+ * backend that a step stops is down for both at once, and both compute the
+ * same peer names, so the sticky cookie values (the MD5 of `ip:port`) and
+ * `$upstream_addr` are comparable byte for byte.
+ */
+
+import { basename } from 'node:path';
+
+import { stringify } from 'yaml';
+
+import { compileSpecText } from '../compile.js';
+import { packagePath } from '../paths.js';
+import type { Plan } from '../plan/types.js';
+import { hasErrors, type Problem } from '../problems.js';
+import { loadSpecFile } from '../spec/load.js';
+import { accessLogFormatName } from '../spec/names.js';
+import type { SpecDocument } from '../spec/types.js';
+import { Backend } from './backend.js';
+import type { Scenario } from './scenario/types.js';
+
+/** The self-signed certificate every TLS listener uses during a diff run; clients trust exactly this one. */
+export const testCertificatePaths = {
+  certificate: packagePath('assets', 'placeholder-tls', 'placeholder.crt'),
+  key: packagePath('assets', 'placeholder-tls', 'placeholder.key'),
+  directory: packagePath('assets', 'placeholder-tls'),
+};
+
+/** Access log the harness adds to every Plan it runs, relative to the nginx prefix. */
+export const diffAccessLogPath = 'logs/h2sticky-diff-access.log';
+
+export interface ResolvedSpec {
+  document: SpecDocument;
+  /** Base name of the spec file, or `SCENARIO (inline spec)`. */
+  fileName: string;
+}
+
+/**
+ * Finds the spec of a scenario: the one given on the command line, else the
+ * scenario's own (a file or inline). Returns problems when there is none or
+ * it cannot be read.
+ */
+export async function resolveScenarioSpec(scenario: Scenario, override?: ResolvedSpec): Promise<{ spec?: ResolvedSpec; problems: Problem[] }> {
+  if (override) return { spec: override, problems: [] };
+
+  const source = scenario.spec;
+  if (source.kind === 'inline') return { spec: { document: structuredClone(source.document), fileName: `${basename(scenario.file)} (inline spec)` }, problems: [] };
+  if (source.kind === 'file') return loadSpecDocument(source.path);
+
+  const position = scenario.locate('');
+  return {
+    problems: [
+      {
+        code: 'scenario.no-spec',
+        severity: 'error',
+        message: 'the scenario names no spec, and none was given on the command line',
+        hint: 'add "spec: path/to/spec.yaml" to the scenario, or run "h2sticky diff SPEC --scenario FILE"',
+        file: scenario.file,
+        line: position.line,
+        column: position.column,
+      },
+    ],
+  };
+}
+
+/** Loads a spec file as a document, with the problems of loading it. Schema problems come later, from compiling. */
+export async function loadSpecDocument(path: string): Promise<{ spec?: ResolvedSpec; problems: Problem[] }> {
+  const loaded = await loadSpecFile(path);
+  if (!loaded.spec) return { problems: loaded.problems };
+  return { spec: { document: loaded.spec.data as SpecDocument, fileName: basename(path) }, problems: [] };
+}
+
+/** The backends of one spec, by scenario name (UPSTREAM.N) and by canonical name. */
+export class BackendSet {
+  /** Every backend once, in spec order; each is named after the first server that uses its address. */
+  readonly backends: Backend[] = [];
+  private readonly byName = new Map<string, Backend>();
+  private readonly byAddress = new Map<string, Backend>();
+
+  /** Creates the backends of a spec without starting them; distinct server addresses get distinct backends. */
+  static forSpec(document: SpecDocument): BackendSet {
+    const set = new BackendSet();
+    for (const [upstreamName, upstream] of Object.entries(document.upstreams ?? {})) {
+      const protocol = upstream.protocol === 'http2' || upstream.protocol === 'grpc' ? 'h2c' : 'http1';
+      for (const [index, server] of (upstream.servers ?? []).entries()) {
+        const name = `${upstreamName}.${index + 1}`;
+        let backend = set.byAddress.get(server.address);
+        if (!backend) {
+          backend = new Backend({ id: name, protocol, body: 'identity' });
+          set.byAddress.set(server.address, backend);
+          set.backends.push(backend);
+        }
+        set.byName.set(name, backend);
+      }
+    }
+    return set;
+  }
+
+  /** Returns the backend a scenario name (UPSTREAM.N) refers to. */
+  get(name: string): Backend | undefined {
+    return this.byName.get(name);
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** Finds a backend by the `ip:port` nginx shows in $upstream_addr. */
+  byPeerName(peerName: string): Backend | undefined {
+    return this.backends.find((backend) => backend.address === peerName);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.backends.map((backend) => backend.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.backends.map((backend) => backend.stop()));
+  }
+
+  /** Returns every backend to responding normally, listening, with no requests recorded. */
+  async reset(): Promise<void> {
+    for (const backend of this.backends) {
+      backend.fault = { kind: 'none' };
+      backend.takeRequests();
+    }
+    await this.start();
+  }
+
+  /** Returns the spec with each server address replaced by its backend's loopback address; call after start(). */
+  rewrite(document: SpecDocument): SpecDocument {
+    const copy = structuredClone(document);
+    for (const upstream of Object.values(copy.upstreams ?? {})) {
+      for (const server of upstream.servers ?? []) {
+        const backend = this.byAddress.get(server.address);
+        if (backend) server.address = backend.address;
+      }
+    }
+    return copy;
+  }
+}
+
+/** Spec listener ports mapped to the loopback ports one server under test listens on. */
+export type PortMap = ReadonlyMap<number, number>;
+
+/** Lists the distinct listener ports of a spec, in order. */
+export function specPorts(document: SpecDocument): number[] {
+  const ports: number[] = [];
+  for (const server of document.servers ?? []) {
+    for (const listener of server.listen ?? []) if (!ports.includes(listener.port)) ports.push(listener.port);
+  }
+  return ports;
+}
+
+/**
+ * Makes a spec runnable on loopback: listeners on 127.0.0.1 at the ports of
+ * the first server under test, the test certificate, one worker process
+ * (balancer state is per worker), and no HTTP/3. Main-context paths are left
+ * to the nginx runner.
+ */
+export function loopbackSpec(document: SpecDocument, ports: PortMap): SpecDocument {
+  const copy = structuredClone(document);
+  copy.runtime = { worker_processes: 1 };
+  delete copy.logging;
+
+  for (const server of copy.servers ?? []) {
+    server.listen = (server.listen ?? []).map((listener) => {
+      const { http3: _http3, ...rest } = listener;
+      return { ...rest, address: '127.0.0.1', port: ports.get(listener.port) ?? listener.port };
+    });
+    if (server.tls) server.tls = { ...server.tls, certificate: testCertificatePaths.certificate, key: testCertificatePaths.key };
+  }
+  return copy;
+}
+
+export interface CompiledPlans {
+  plan?: Plan;
+  problems: Problem[];
+}
+
+/**
+ * Compiles a loopback spec for one nginx version and adds the harness's JSON
+ * access log, which records `$upstream_addr` and `$upstream_status` for
+ * every request.
+ */
+export function compileForVersion(document: SpecDocument, fileName: string, nginxVersion: string): CompiledPlans {
+  const result = compileSpecText(stringify(document), fileName, { target: { nginxVersion } });
+  if (hasErrors(result.problems) || !result.plan) return { problems: result.problems };
+  const plan = result.plan;
+  plan.logging = { accessLog: diffAccessLogPath, format: accessLogFormatName };
+  return { plan, problems: result.problems };
+}
+
+/** Copies a Plan and moves its listeners to another server under test's ports, given as a map from first port to second port. */
+export function withPorts(plan: Plan, ports: PortMap): Plan {
+  const copy = structuredClone(plan);
+  for (const server of copy.servers) {
+    for (const listener of server.listeners) listener.port = ports.get(listener.port) ?? listener.port;
+  }
+  return copy;
+}

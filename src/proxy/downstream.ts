@@ -1,0 +1,210 @@
+/**
+ * One client request, whatever the protocol: an HTTP/2 stream or an
+ * HTTP/1.x request. The forwarder reads the request and writes the
+ * response through this interface.
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { Readable } from 'node:stream';
+
+import type { BodySink } from './upstream/attempt.js';
+import type { HeaderField } from './variables.js';
+
+export interface ConnectionInfo {
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+  scheme: 'http' | 'https';
+  /** The TLS server name (SNI) the client sent. */
+  serverName?: string;
+}
+
+export interface Downstream extends BodySink {
+  readonly protocol: 'HTTP/1.0' | 'HTTP/1.1' | 'HTTP/2.0';
+  /** The HTTP/2 stream id; undefined for HTTP/1. */
+  readonly streamId: number | undefined;
+  readonly method: string;
+  /** :path, or the HTTP/1 request target. */
+  readonly target: string;
+  /** :authority for HTTP/2 (else its Host header), Host for HTTP/1. */
+  readonly authority: string | undefined;
+  /** Regular request headers in order; HTTP/2 cookie crumbs are joined with "; " into one last Cookie header. */
+  readonly headers: HeaderField[];
+  readonly connection: ConnectionInfo;
+  /** The request body. */
+  readonly body: Readable;
+  /** False when the request ended with its header (END_STREAM, or no length and not chunked). */
+  readonly hasBody: boolean;
+  /** HTTP/2: the request has a :scheme; always true for HTTP/1. */
+  readonly hasScheme: boolean;
+  /** Sends the status line and header; endStream when there is no body, trailers when end() may carry trailers (gRPC). */
+  sendHead(status: number, headers: readonly HeaderField[], endStream: boolean, trailers?: boolean): void;
+  /** Resets the stream or closes the connection: the response cannot be completed. */
+  abort(): void;
+  /** True once the response header went out. */
+  readonly headSent: boolean;
+}
+
+/** Adapts an HTTP/2 server stream. */
+export class Http2Downstream implements Downstream {
+  readonly protocol = 'HTTP/2.0' as const;
+  readonly streamId: number | undefined;
+  readonly method: string;
+  readonly target: string;
+  readonly authority: string | undefined;
+  readonly headers: HeaderField[] = [];
+  readonly hasBody: boolean;
+  readonly hasScheme: boolean;
+  headSent = false;
+  private trailersPending: HeaderField[] | undefined;
+
+  constructor(
+    private readonly stream: ServerHttp2Stream,
+    incoming: IncomingHttpHeaders,
+    rawHeaders: readonly string[],
+    readonly connection: ConnectionInfo,
+  ) {
+    this.streamId = stream.id;
+    this.method = String(incoming[':method'] ?? '');
+    this.target = String(incoming[':path'] ?? '');
+    const authority = incoming[':authority'];
+    this.hasScheme = incoming[':scheme'] !== undefined;
+    this.hasBody = !stream.readableEnded && !(stream as unknown as { endAfterHeaders: boolean }).endAfterHeaders;
+
+    const cookies: string[] = [];
+    let host: string | undefined;
+    for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+      const name = rawHeaders[index]!;
+      if (name.startsWith(':')) continue;
+      const value = rawHeaders[index + 1]!;
+      if (name === 'cookie') {
+        cookies.push(value);
+        continue;
+      }
+      if (name === 'host' && host === undefined) host = value;
+      this.headers.push({ name, value });
+    }
+    // nginx joins the cookie crumbs of an HTTP/2 request into one header after the others (ngx_http_v2_construct_cookie_header()).
+    if (cookies.length > 0) this.headers.push({ name: 'cookie', value: cookies.join('; ') });
+    this.authority = authority === undefined ? host : String(authority);
+  }
+
+  get body(): Readable {
+    return this.stream;
+  }
+
+  get closed(): boolean {
+    return this.stream.closed || this.stream.destroyed;
+  }
+
+  sendHead(status: number, headers: readonly HeaderField[], endStream: boolean, trailers = false): void {
+    if (this.closed) return;
+    const outgoing: OutgoingHttpHeaders = { ':status': status };
+    for (const header of headers) {
+      const name = header.name.toLowerCase();
+      const existing = outgoing[name];
+      if (existing === undefined) outgoing[name] = header.value;
+      else outgoing[name] = [...(Array.isArray(existing) ? existing : [String(existing)]), header.value];
+    }
+    this.headSent = true;
+    this.stream.respond(outgoing, { endStream, waitForTrailers: trailers && !endStream });
+    if (trailers && !endStream) {
+      this.stream.once('wantTrailers', () => {
+        const trailers = this.trailersPending;
+        if (trailers === undefined || trailers.length === 0) {
+          this.stream.close();
+          return;
+        }
+        const outgoingTrailers: OutgoingHttpHeaders = {};
+        for (const trailer of trailers) outgoingTrailers[trailer.name.toLowerCase()] = trailer.value;
+        this.stream.sendTrailers(outgoingTrailers);
+      });
+    }
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.closed) return true;
+    return this.stream.write(chunk);
+  }
+
+  onDrain(listener: () => void): void {
+    this.stream.once('drain', listener);
+  }
+
+  end(trailers?: HeaderField[], lastChunk?: Buffer): void {
+    if (this.closed) return;
+    this.trailersPending = trailers;
+    if (lastChunk) this.stream.end(lastChunk);
+    else this.stream.end();
+  }
+
+  abort(): void {
+    if (!this.stream.destroyed) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+  }
+}
+
+/** Adapts an HTTP/1.x request and response. */
+export class Http1Downstream implements Downstream {
+  readonly protocol: 'HTTP/1.0' | 'HTTP/1.1';
+  readonly streamId = undefined;
+  readonly method: string;
+  readonly target: string;
+  readonly authority: string | undefined;
+  readonly headers: HeaderField[] = [];
+  readonly hasBody: boolean;
+  readonly hasScheme = true;
+  headSent = false;
+
+  constructor(
+    private readonly request: IncomingMessage,
+    private readonly response: ServerResponse,
+    readonly connection: ConnectionInfo,
+  ) {
+    this.protocol = request.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1';
+    this.method = request.method ?? '';
+    this.target = request.url ?? '';
+    const raw = request.rawHeaders;
+    for (let index = 0; index + 1 < raw.length; index += 2) this.headers.push({ name: raw[index]!, value: raw[index + 1]! });
+    this.authority = request.headers.host;
+    const length = request.headers['content-length'];
+    this.hasBody = request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  }
+
+  get body(): Readable {
+    return this.request;
+  }
+
+  get closed(): boolean {
+    return this.response.destroyed || this.response.socket === null || this.response.socket.destroyed;
+  }
+
+  sendHead(status: number, headers: readonly HeaderField[], endStream: boolean): void {
+    if (this.closed) return;
+    const flat: string[] = [];
+    for (const header of headers) flat.push(header.name, header.value);
+    this.headSent = true;
+    this.response.writeHead(status, flat);
+    if (endStream) this.response.end();
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.closed) return true;
+    return this.response.write(chunk);
+  }
+
+  onDrain(listener: () => void): void {
+    this.response.once('drain', listener);
+  }
+
+  end(_trailers?: HeaderField[], lastChunk?: Buffer): void {
+    if (this.closed || this.response.writableEnded) return;
+    if (lastChunk) this.response.end(lastChunk);
+    else this.response.end();
+  }
+
+  abort(): void {
+    this.response.socket?.destroy();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Everything the proxy derives from one Plan: listen sockets with their
+ * servers, compiled location rules, keepalive caches and the decision core
+ * with fresh balancer state. A reload builds a new runtime, as an nginx
+ * reload starts workers with fresh state.
+ */
+
+import type { Plan, PlanLocation, PlanServer, PlanUpstream } from '../plan/types.js';
+import { formatVersion } from '../nginx/version.js';
+import { ProxyCore, type ProxyCoreOptions } from './core/index.js';
+import { LocationTable } from './locations.js';
+import { compileHeaderRules, type HeaderRules } from './request-headers.js';
+import { compileAddHeaders, type AddHeaderRule } from './response-headers.js';
+import { collectListenSockets, type ListenSocket } from './server-names.js';
+import { KeepalivePool } from './upstream/pool.js';
+import { VariableTable } from './variables.js';
+
+export interface LocationRules {
+  headers: HeaderRules;
+  addHeaders: AddHeaderRule[];
+  /** The Set-Cookie of native sticky comes from the core; emulated affinity adds it through add_header. */
+  nativeStickyCookie: boolean;
+}
+
+export class ProxyRuntime {
+  readonly sockets: ListenSocket[];
+  readonly variables: VariableTable;
+  readonly core: ProxyCore;
+  /** The version nginx would print in Server and on error pages, such as 1.30.6 (a line such as 1.30 prints as 1.30.0). */
+  readonly nginxVersion: string;
+  private readonly locationTables = new Map<PlanServer, LocationTable>();
+  private readonly locationRules = new Map<PlanLocation, LocationRules>();
+  private readonly pools = new Map<string, KeepalivePool>();
+  private readonly upstreams = new Map<string, PlanUpstream>();
+
+  constructor(
+    readonly plan: Plan,
+    coreOptions: ProxyCoreOptions = {},
+  ) {
+    const target = plan.target;
+    this.nginxVersion = target.version.patchGiven ? formatVersion(target.version) : `${target.version.major}.${target.version.minor}.0`;
+    this.variables = new VariableTable(plan.maps, { cookieSplitsOnComma: !target.features.cookieVariableSplitsOnSemicolonOnly });
+    this.sockets = collectListenSockets(plan.servers);
+
+    for (const upstream of plan.upstreams) {
+      this.upstreams.set(upstream.name, upstream);
+      this.pools.set(upstream.name, new KeepalivePool(upstream.keepalive));
+    }
+    for (const server of plan.servers) {
+      this.locationTables.set(server, new LocationTable(server.locations));
+      for (const location of server.locations) {
+        const route = plan.routes.find((candidate) => candidate.specUpstream === location.specUpstream);
+        const group = route?.kind === 'direct' ? this.upstreams.get(route.upstream) : undefined;
+        this.locationRules.set(location, {
+          headers: compileHeaderRules(location, target, this.variables),
+          addHeaders: compileAddHeaders(location, this.variables),
+          nativeStickyCookie: group?.sticky?.mode === 'cookie',
+        });
+      }
+    }
+    this.core = new ProxyCore(plan, coreOptions);
+  }
+
+  locations(server: PlanServer): LocationTable {
+    return this.locationTables.get(server)!;
+  }
+
+  rules(location: PlanLocation): LocationRules {
+    return this.locationRules.get(location)!;
+  }
+
+  pool(upstream: string): KeepalivePool {
+    return this.pools.get(upstream)!;
+  }
+
+  /** Closes every cached upstream connection. */
+  close(): void {
+    for (const pool of this.pools.values()) pool.closeAll();
+  }
+}

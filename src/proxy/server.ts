@@ -1,0 +1,416 @@
+/**
+ * The reference proxy server: the Plan's listen sockets, protocol
+ * selection per connection (ALPN on TLS, the HTTP/2 preface on plain
+ * ports), reload with fresh state, and a graceful stop that lets in-flight
+ * streams finish.
+ */
+
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttp2Server, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createSecureContext, createServer as createTlsServer, type SecureContext, type TLSSocket } from 'node:tls';
+
+import type { Plan, PlanServer } from '../plan/types.js';
+import { Http1Downstream, Http2Downstream, type ConnectionInfo } from './downstream.js';
+import { errorPage } from './error-pages.js';
+import { forwardRequest } from './forward.js';
+import { constants as http2Constants } from 'node:http2';
+import { exceedsHeaderLimits, http2Limits, refuseStream, SessionGuard } from './limits.js';
+import { logEvents, type ProxyLogger } from './logging.js';
+import type { ProxyCoreOptions } from './core/index.js';
+import { resolvePlanHosts } from './resolve.js';
+import { ProxyRuntime } from './runtime.js';
+import type { ListenSocket } from './server-names.js';
+import { EnvironmentError } from '../problems.js';
+import { atLeast } from '../nginx/version.js';
+
+/** The 24-byte HTTP/2 connection preface that starts a prior-knowledge h2c connection. */
+const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+export interface ProxyServerOptions {
+  plan: Plan;
+  /** Options of the decision core, such as a simulated clock. */
+  core?: ProxyCoreOptions;
+  logger: ProxyLogger;
+  /** Maximum wait for in-flight requests when stopping, in milliseconds (default 30000). */
+  drainTimeoutMs?: number;
+}
+
+/** The address and protocols of one listen socket. */
+export interface BoundAddress {
+  address: string;
+  port: number;
+  tls: boolean;
+  protocols: string[];
+}
+
+interface Binding {
+  key: string;
+  server: NetServer;
+  listen: ListenSocket;
+  runtime: ProxyRuntime;
+}
+
+interface ConnectionContext {
+  runtime: ProxyRuntime;
+  listen: ListenSocket;
+  info: ConnectionInfo;
+}
+
+export class ProxyServer {
+  private runtime: ProxyRuntime | undefined;
+  private readonly bindings = new Map<string, Binding>();
+  private readonly contexts = new WeakMap<Socket, ConnectionContext>();
+  private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<ServerHttp2Session>();
+  /** Each HTTP/2 session's connection; node exposes the session's socket only through a proxy object. */
+  private readonly sessionContexts = new WeakMap<ServerHttp2Session, { context: ConnectionContext; guard: SessionGuard }>();
+  /** The connection being handed to the HTTP/2 server; its 'session' event fires during the hand-over. */
+  private handingOver: ConnectionContext | undefined;
+  private readonly http1: HttpServer;
+  private readonly http2: Http2Server;
+  private inFlight = 0;
+  private draining = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: ProxyServerOptions) {
+
+    // Both servers only parse; connections are handed to them after protocol selection.
+    this.http1 = createHttpServer({ keepAliveTimeout: 75_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: http2Limits.maxHeaderListBytes, requireHostHeader: false }, (request, response) =>
+      this.onHttp1Request(request, response),
+    );
+    this.http2 = createHttp2Server({
+      settings: { maxConcurrentStreams: http2Limits.maxConcurrentStreams, maxHeaderListSize: 256 * 1024 },
+      maxHeaderListPairs: 4096,
+      maxSessionRejectedStreams: 10_000,
+      maxSessionInvalidFrames: 10_000,
+    });
+    this.http2.on('session', (session) => this.onSession(session));
+    this.http2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => this.onStream(stream, headers, rawHeaders));
+    this.http1.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.onHttp1ClientError(error, socket));
+  }
+
+  /** Opens every listen socket of the Plan; raises EnvironmentError when an address is in use or not available. */
+  async start(): Promise<BoundAddress[]> {
+    const resolve = await resolvePlanHosts(this.options.plan);
+    this.runtime = new ProxyRuntime(this.options.plan, { ...this.options.core, resolve });
+    await this.bind(this.runtime);
+    return this.addresses();
+  }
+
+  addresses(): BoundAddress[] {
+    return [...this.bindings.values()].map((binding) => {
+      const listen = binding.listen;
+      const protocols: string[] = [];
+      if (listen.h2) protocols.push(listen.ssl ? 'h2' : 'h2c');
+      if (listen.http1) protocols.push('http/1.1');
+      return { address: listen.address ?? '0.0.0.0', port: listen.port, tls: listen.ssl, protocols };
+    });
+  }
+
+  /**
+   * Switches to a new Plan. New connections get fresh balancer state and
+   * keepalive caches. Open HTTP/2 connections receive GOAWAY and finish
+   * their streams on the old state, as the old workers of an nginx reload do.
+   */
+  async reload(plan: Plan): Promise<void> {
+    const previous = this.runtime;
+    if (!previous) throw new Error('reload() needs a started proxy; call start() first');
+    const resolve = await resolvePlanHosts(plan);
+    // Learn-mode sessions survive a reload, as nginx keeps their shared memory zone; the core decides which.
+    const next = new ProxyRuntime(plan, { ...this.options.core, resolve, previous: previous.core });
+    await this.bind(next);
+    this.runtime = next;
+    for (const session of this.sessions) if (!session.closed) session.close();
+    previous.close();
+    this.options.logger.info({ event: logEvents.reload, listeners: this.addresses() }, 'configuration reloaded');
+  }
+
+  /** Stops accepting, lets in-flight requests finish within the drain timeout, then closes everything. */
+  async stop(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    this.options.logger.info({ event: logEvents.draining, inFlight: this.inFlight }, 'draining in-flight requests');
+    await Promise.all([...this.bindings.values()].map((binding) => closeServer(binding.server)));
+    this.bindings.clear();
+    for (const session of this.sessions) if (!session.closed) session.close();
+    this.http1.closeIdleConnections();
+
+    const deadline = Date.now() + (this.options.drainTimeoutMs ?? 30_000);
+    await this.waitUntil(deadline, (done) => {
+      if (this.inFlight === 0) done();
+      else this.idleWaiters.push(done);
+    });
+    // Sessions closed gracefully end once their last frames are written.
+    await Promise.all(
+      [...this.sessions].map((session) => this.waitUntil(deadline, (done) => (session.closed || session.destroyed ? done() : session.once('close', done)))),
+    );
+    this.http1.closeIdleConnections();
+
+    for (const session of this.sessions) session.destroy();
+    for (const socket of this.sockets) socket.destroy();
+    // A server whose start() failed has no runtime yet.
+    this.runtime?.close();
+    this.options.logger.info({ event: logEvents.stopped }, 'stopped');
+  }
+
+  /** Waits for `start` to call its callback, or until the deadline (epoch milliseconds). */
+  private async waitUntil(deadline: number, start: (done: () => void) => void): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => start(resolve)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private async bind(runtime: ProxyRuntime): Promise<void> {
+    const wanted = new Map(runtime.sockets.map((listen) => [`${listen.address ?? '0.0.0.0'}:${listen.port}:${listen.ssl ? 'ssl' : 'plain'}`, listen]));
+    const opened: Binding[] = [];
+    try {
+      for (const [key, listen] of wanted) {
+        const existing = this.bindings.get(key);
+        if (existing) continue;
+        const server = listen.ssl ? this.createTlsListener(listen, runtime) : createNetServer((socket) => this.onPlainConnection(socket, key));
+        await listenOn(server, listen);
+        const binding = { key, server, listen, runtime };
+        opened.push(binding);
+      }
+    } catch (error) {
+      await Promise.all(opened.map((binding) => closeServer(binding.server)));
+      throw error;
+    }
+
+    for (const [key, binding] of this.bindings) {
+      const listen = wanted.get(key);
+      if (listen) {
+        binding.listen = listen;
+        binding.runtime = runtime;
+      } else {
+        this.bindings.delete(key);
+        await closeServer(binding.server);
+      }
+    }
+    for (const binding of opened) this.bindings.set(binding.key, binding);
+  }
+
+  private createTlsListener(listen: ListenSocket, runtime: ProxyRuntime): NetServer {
+    const contexts = new Map<PlanServer, SecureContext>();
+    const contextFor = (server: PlanServer) => {
+      let context = contexts.get(server);
+      if (!context) {
+        context = createSecureContext(tlsOptions(server));
+        contexts.set(server, context);
+      }
+      return context;
+    };
+    const defaultServer = listen.selector.defaultServer;
+    const key = `${listen.address ?? '0.0.0.0'}:${listen.port}:ssl`;
+    const server = createTlsServer({
+      // Clients without SNI get the default server's certificate.
+      ...tlsOptions(defaultServer),
+      // The server that SNI selects decides the certificate and whether h2 is offered (ngx_http_ssl_alpn_select()).
+      SNICallback: (name, callback) => {
+        const binding = this.bindings.get(key);
+        const selector = (binding?.listen ?? listen).selector;
+        callback(null, contextFor(selector.findByName(name.toLowerCase()) ?? selector.defaultServer));
+      },
+      ALPNProtocols: listen.h2 ? ['h2', 'http/1.1'] : ['http/1.1'],
+    });
+    server.on('secureConnection', (socket: TLSSocket) => this.onTlsConnection(socket, key));
+    server.on('tlsClientError', () => undefined);
+    void runtime;
+    return server;
+  }
+
+  private track(socket: Socket, key: string, scheme: 'http' | 'https', serverName?: string): ConnectionContext | undefined {
+    const binding = this.bindings.get(key);
+    if (!binding || this.draining) {
+      socket.destroy();
+      return undefined;
+    }
+    const context: ConnectionContext = {
+      runtime: binding.runtime,
+      listen: binding.listen,
+      info: {
+        remoteAddress: stripMappedPrefix(socket.remoteAddress ?? ''),
+        remotePort: socket.remotePort ?? 0,
+        localAddress: stripMappedPrefix(socket.localAddress ?? ''),
+        localPort: socket.localPort ?? 0,
+        scheme,
+        ...(serverName ? { serverName } : {}),
+      },
+    };
+    this.contexts.set(socket, context);
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined);
+    return context;
+  }
+
+  private onTlsConnection(socket: TLSSocket, key: string): void {
+    const servername = (socket as TLSSocket & { servername?: string | false }).servername;
+    const context = this.track(socket, key, 'https', typeof servername === 'string' ? servername : undefined);
+    if (!context) return;
+    if (socket.alpnProtocol === 'h2') this.handToHttp2(socket, context);
+    else this.http1.emit('connection', socket);
+  }
+
+  /** Reads the first bytes of a plain connection: the HTTP/2 preface means h2c, anything else HTTP/1.x (nginx 1.25.1 and later). */
+  private onPlainConnection(socket: Socket, key: string): void {
+    const context = this.track(socket, key, 'http');
+    if (!context) return;
+    const listen = context.listen;
+    if (!listen.http1) {
+      this.handToHttp2(socket, context);
+      return;
+    }
+    if (!listen.h2) {
+      this.http1.emit('connection', socket);
+      return;
+    }
+
+    let received: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
+      const compared = Math.min(received.length, http2Preface.length);
+      const matches = received.subarray(0, compared).equals(http2Preface.subarray(0, compared));
+      if (matches && received.length < http2Preface.length) return;
+      socket.off('data', onData);
+      socket.pause();
+      socket.unshift(received);
+      if (matches) {
+        // The HTTP/2 session reads the bytes already buffered on the socket before it reads from the handle.
+        this.handToHttp2(socket, context);
+        return;
+      }
+      // The HTTP/1 server gets the buffered bytes as 'data' events, which flow once the socket resumes.
+      this.http1.emit('connection', socket);
+      socket.resume();
+    };
+    socket.on('data', onData);
+  }
+
+  private handToHttp2(socket: Socket, context: ConnectionContext): void {
+    this.handingOver = context;
+    try {
+      this.http2.emit('connection', socket);
+    } finally {
+      this.handingOver = undefined;
+    }
+  }
+
+  private onSession(session: ServerHttp2Session): void {
+    const context = this.handingOver;
+    if (!context) {
+      session.destroy();
+      return;
+    }
+    this.sessions.add(session);
+    const perReadLimits = atLeast(context.runtime.plan.target.version, '1.25.3');
+    this.sessionContexts.set(session, { context, guard: new SessionGuard(session, perReadLimits) });
+    session.on('close', () => this.sessions.delete(session));
+    session.on('error', () => undefined);
+    if (this.draining) session.close();
+  }
+
+  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
+    stream.on('error', () => undefined);
+    const entry = stream.session ? this.sessionContexts.get(stream.session as ServerHttp2Session) : undefined;
+    if (!entry) {
+      refuseStream(stream);
+      return;
+    }
+    const context = entry.context;
+
+    const verdict = entry.guard.admit(stream.id ?? 0);
+    if (verdict !== 'accept') {
+      this.options.logger.info({ event: logEvents.limit, limit: verdict === 'goaway' ? 'refused streams' : 'new streams per read', remoteAddr: context.info.remoteAddress }, 'client sent too many streams at once');
+      refuseStream(stream);
+      return;
+    }
+
+    if (exceedsHeaderLimits(rawHeaders)) {
+      this.options.logger.info({ event: logEvents.limit, limit: 'header size', remoteAddr: context.info.remoteAddress }, 'client sent too large header');
+      stream.session?.goaway(http2Constants.NGHTTP2_ENHANCE_YOUR_CALM, stream.id ?? 0);
+      stream.session?.destroy();
+      return;
+    }
+    this.run(context, new Http2Downstream(stream, headers, rawHeaders, context.info));
+  }
+
+  /**
+   * Responds to an HTTP/1 request that node's parser rejected with nginx's page:
+   * 400, or 400 "Request Header Or Cookie Too Large" for a header block
+   * over large_client_header_buffers; then closes the connection.
+   */
+  private onHttp1ClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    const context = this.contexts.get(socket);
+    this.options.logger.info({ event: logEvents.clientError, code: error.code, remoteAddr: context?.info.remoteAddress }, 'client sent invalid request');
+    if (socket.destroyed || !socket.writable || !context || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 494 : 400;
+    const page = errorPage(status, context.runtime.nginxVersion, undefined);
+    const head = `HTTP/1.1 ${page.status} Bad Request\r\nServer: nginx/${context.runtime.nginxVersion}\r\nDate: ${new Date().toUTCString()}\r\nContent-Type: text/html\r\nContent-Length: ${page.body.length}\r\nConnection: close\r\n\r\n`;
+    socket.end(Buffer.concat([Buffer.from(head, 'latin1'), page.body]));
+  }
+
+  private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
+    const context = this.contexts.get(request.socket);
+    if (!context) {
+      request.socket.destroy();
+      return;
+    }
+    if (this.draining) response.shouldKeepAlive = false;
+    this.run(context, new Http1Downstream(request, response, context.info));
+  }
+
+  private run(context: ConnectionContext, down: Http1Downstream | Http2Downstream): void {
+    this.inFlight++;
+    void forwardRequest(context.runtime, context.listen, down, this.options.logger).finally(() => {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
+    });
+  }
+}
+
+function tlsOptions(server: PlanServer): { cert: Buffer; key: Buffer; minVersion: ReturnType<typeof minimumTlsVersion> } {
+  if (!server.tls) {
+    throw new EnvironmentError(`server ${server.serverNames[0] ?? '(no name)'} listens with TLS but has no certificate`, 'add tls.certificate and tls.key to the server in the spec');
+  }
+  return { cert: readFileSync(server.tls.certificate), key: readFileSync(server.tls.key), minVersion: minimumTlsVersion(server.tls.protocols) };
+}
+
+function minimumTlsVersion(protocols: readonly string[]): 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3' {
+  const order = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+  return order.find((version) => protocols.includes(version)) ?? 'TLSv1.2';
+}
+
+function stripMappedPrefix(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function listenOn(server: NetServer, listen: ListenSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const where = `${listen.address ?? '0.0.0.0'}:${listen.port}`;
+      reject(new EnvironmentError(`cannot listen on ${where}: ${error.code ?? error.message}`, error.code === 'EADDRINUSE' ? `stop the program that uses port ${listen.port}, or change the port in the spec` : `check that ${where} is an address of this machine`));
+    };
+    server.once('error', onError);
+    server.listen({ host: listen.address ?? '0.0.0.0', port: listen.port }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting connections; the open ones stay, since net.Server.close() waits for them before its callback. */
+function closeServer(server: NetServer): Promise<void> {
+  server.close();
+  return Promise.resolve();
+}

@@ -1,0 +1,86 @@
+/**
+ * The diff command end to end in this process: exit codes, located
+ * problems for invalid scenarios, and the report files it writes.
+ */
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { runCli } from '../helpers/cli.js';
+import { findLocalNginx, findNginxImage, useOrSkip } from '../helpers/environment.js';
+import { featureLevels } from '../../src/nginx/runner/images.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'h2sticky-diff-cli-'));
+
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('h2sticky diff', () => {
+  it('exits 0 and writes reports when nothing diverges', async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    const junit = join(directory, 'passed.xml');
+    const json = join(directory, 'passed.json');
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '-s', 'fixtures/scenarios/hash-key.yaml', '--junit', junit, '--json', json]);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ok {17}weighted-round-robin on nginx 1\.22\.1, 8 requests/m);
+    expect(run.stdout).toContain('2 passed, 0 diverged');
+    expect(readFileSync(junit, 'utf8')).toContain('<testsuite name="nginx 1.22.1" tests="2" failures="0" errors="0" skipped="0"');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { summary: { passed: number; requestsCompared: number } };
+    expect(report.summary.passed).toBe(2);
+    expect(report.summary.requestsCompared).toBe(18);
+  });
+
+  it('exits 1 on a divergence', async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/proxy-divergences/close-mid-response.yaml', '--format', 'junit']);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('<failure message="1 unexplained difference between nginx and proxy">');
+    expect(run.stdout).toContain('! error      stream reset: INTERNAL_ERROR');
+  });
+
+  it('exits 2 with every problem of an invalid scenario located', async () => {
+    const file = join(directory, 'invalid.yaml');
+    writeFileSync(file, ['h2sticky-scenario: 1', 'spec: ../missing.yaml', 'steps:', '  - request: { client: nobody }', '  - wiat: 1s', ''].join('\n'));
+    const run = await runCli(['diff', '-s', file], '/');
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${file.slice(1)}:5:5: error: unknown property "wiat" in item 2 of "steps" [/steps/1/wiat]`);
+    expect(run.stderr).toContain('did you mean "wait"?');
+    expect(run.stderr).toContain('h2sticky: the scenarios are invalid; nothing was run');
+  });
+
+  it('exits 2 when a scenario names a backend the spec lacks', async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    const file = join(directory, 'unknown-backend.yaml');
+    writeFileSync(file, ['h2sticky-scenario: 1', 'spec: ' + join(process.cwd(), 'fixtures/specs/shop.yaml'), 'steps:', '  - backend: { name: app.7, action: stop }', '  - request: {}', ''].join('\n'));
+    const run = await runCli(['diff', '-s', file]);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(':4:22: error: unknown backend "app.7" [/steps/0/backend/name]');
+    expect(run.stdout).toContain('fix: use one of app.1, app.2, app.3, api.1, api.2');
+  });
+
+  it('prints one table for a version list', async (context) => {
+    useOrSkip(context, await findNginxImage(featureLevels.nativeSticky));
+    useOrSkip(context, await findNginxImage(featureLevels.http2Directive));
+    useOrSkip(context, await findNginxImage(featureLevels.listenHttp2));
+    const images = await Promise.all([featureLevels.listenHttp2, featureLevels.http2Directive, featureLevels.nativeSticky].map(async (range) => (await findNginxImage(range))));
+    const versions = images.map((image) => (image.available ? image.value.version : '')).join(',');
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/drain.yaml', '--nginx-version', versions]);
+
+    expect(run.code).toBe(0);
+    const table = run.stdout.slice(run.stdout.indexOf('drain: nginx'));
+    const [, header, , ...rows] = table.trimEnd().split('\n');
+    expect(header).toMatch(/^step +nginx 1\.22\.\d+ +nginx 1\.26\.\d+ +nginx 1\.30\.\d+$/);
+    expect(rows[0]).toMatch(/^2 GET \/cart +=  200 app\.2 srv_id->app\.2$/);
+    expect(rows.at(-1)).toMatch(/^result +not-applicable +not-applicable +passed$/);
+  });
+});

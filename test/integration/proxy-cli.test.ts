@@ -1,0 +1,150 @@
+/**
+ * `h2sticky proxy` as a user runs it: a child process with real signals.
+ * SIGTERM lets an in-flight request finish before the process exits, and
+ * SIGHUP reloads the spec without dropping an open HTTP/2 connection.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stringify } from 'yaml';
+
+import { Backend, stopBackends } from '../../src/diff/backend.js';
+import { runCli } from '../helpers/cli.js';
+import { closeSession, openSession, request } from '../helpers/h2.js';
+import { freePort } from '../helpers/loopback.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'h2sticky-proxy-cli-'));
+const backends = [new Backend({ id: 'one' }), new Backend({ id: 'two' })];
+const children: ChildProcess[] = [];
+
+function specFor(port: number, backend: Backend): string {
+  return stringify({
+    h2sticky: 1,
+    target: { nginx: '1.30.6' },
+    upstreams: { app: { servers: [{ address: backend.address }] } },
+    servers: [{ server_names: ['shop.example.com'], listen: [{ address: '127.0.0.1', port, http2: true }], locations: [{ path: '/', upstream: 'app' }] }],
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `h2sticky proxy` and waits until it prints where it listens. */
+async function startCli(spec: string): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'proxy', spec], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const deadline = Date.now() + 30_000;
+  while (!stderr.includes('listening on')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the proxy did not start: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+function events(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => (JSON.parse(line) as { event: string }).event);
+}
+
+beforeAll(async () => {
+  await Promise.all(backends.map((backend) => backend.start()));
+});
+
+afterEach(() => {
+  for (const backend of backends) backend.fault = { kind: 'none' };
+});
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.pid !== undefined) child.kill('SIGKILL');
+  await stopBackends(backends);
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('h2sticky proxy command', () => {
+  it('explains every option in --help', async () => {
+    // yargs prints help through console.log.
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((text: unknown) => void printed.push(String(text)));
+    const run = await runCli(['proxy', '--help']);
+    spy.mockRestore();
+    expect(run.code).toBe(0);
+    const help = printed.join('\n') + run.stdout;
+    for (const option of ['--nginx-version', '--edition', '--log-level', '--drain-timeout']) expect(help).toContain(option);
+  });
+
+  it('rejects an invalid spec with exit code 2', async () => {
+    const spec = join(directory, 'invalid.yaml');
+    writeFileSync(spec, 'h2sticky: 1\nupstreams: {}\n');
+    const run = await runCli(['proxy', spec]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the proxy did not start');
+  });
+
+  it('finishes an in-flight request on SIGTERM', async () => {
+    const port = await freePort();
+    const spec = join(directory, 'drain.yaml');
+    writeFileSync(spec, specFor(port, backends[0]!));
+    const proxy = await startCli(spec);
+    expect(proxy.stderr()).toContain(`http://127.0.0.1:${port} (h2c, http/1.1)`);
+
+    const session = await openSession(`http://127.0.0.1:${port}`);
+    backends[0]!.fault = { kind: 'delay', ms: 1_000 };
+    const inFlight = request(session, '/slow');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    proxy.child.kill('SIGTERM');
+
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await proxy.exited).toBe(0);
+    expect(events(proxy.stdout())).toEqual(expect.arrayContaining(['proxy.listening', 'proxy.access', 'proxy.draining', 'proxy.stopped']));
+    await closeSession(session);
+  });
+
+  it('reloads the spec on SIGHUP without dropping a connection', async () => {
+    const port = await freePort();
+    const spec = join(directory, 'reload.yaml');
+    writeFileSync(spec, specFor(port, backends[0]!));
+    const proxy = await startCli(spec);
+
+    const session = await openSession(`http://127.0.0.1:${port}`);
+    expect(JSON.parse((await request(session, '/before')).body).backend).toBe('one');
+    backends[0]!.fault = { kind: 'delay', ms: 1_000 };
+    backends[0]!.takeRequests();
+    const inFlight = request(session, '/during');
+    // The request must have reached the backend before the reload, or the reload's GOAWAY may refuse it.
+    for (let wait = 0; wait < 100 && backends[0]!.requests.length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    writeFileSync(spec, specFor(port, backends[1]!));
+    proxy.child.kill('SIGHUP');
+    const deadline = Date.now() + 10_000;
+    while (!events(proxy.stdout()).includes('proxy.reload') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events(proxy.stdout())).toContain('proxy.reload');
+
+    const during = await inFlight;
+    expect(during.status).toBe(200);
+    expect(JSON.parse(during.body).backend).toBe('one');
+
+    const fresh = await openSession(`http://127.0.0.1:${port}`);
+    expect(JSON.parse((await request(fresh, '/after')).body).backend).toBe('two');
+    await Promise.all([closeSession(session), closeSession(fresh)]);
+
+    proxy.child.kill('SIGTERM');
+    expect(await proxy.exited).toBe(0);
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+
+import { compareObservations } from '../../../src/diff/compare.js';
+import { explain, explanationFacts, loadExplainedDifferences } from '../../../src/diff/explained.js';
+import { matchAccessRecords, parseAttempts, parseSetCookie, type Observation } from '../../../src/diff/observation.js';
+import { BackendSet } from '../../../src/diff/testbed.js';
+import { compileSpecText } from '../../../src/compile.js';
+import type { SpecDocument } from '../../../src/spec/types.js';
+
+const spec: SpecDocument = {
+  h2sticky: 1,
+  upstreams: { app: { servers: [{ address: '10.0.0.1:8080' }, { address: '10.0.0.2:8080' }, { address: '10.0.0.1:8080' }] } },
+  servers: [{ listen: [{ port: 8080 }], locations: [{ path: '/', upstream: 'app' }] }],
+};
+
+/** Creates a backend set whose backends pretend to listen on fixed ports, without starting them. */
+function backendSet(): BackendSet {
+  const set = BackendSet.forSpec(spec);
+  set.backends.forEach((backend, index) => {
+    backend.port = 40001 + index;
+  });
+  return set;
+}
+
+const affinity = new Map([['srv_id', new Map([['sid-a', 'app.1']])]]);
+
+describe('parseSetCookie', () => {
+  it('reads lifetime from max-age and keeps attribute order', () => {
+    const cookie = parseSetCookie('srv_id=sid-a; expires=Fri, 04-Dec-26 22:01:07 GMT; max-age=3600; httponly; secure; samesite=lax; path=/', 'Fri, 04 Dec 2026 21:01:07 GMT', affinity);
+    expect(cookie.name).toBe('srv_id');
+    expect(cookie.value).toBe('sid-a');
+    expect(cookie.binds).toBe('app.1');
+    expect(cookie.lifetime).toBe(3600);
+    expect(cookie.expiresIn).toBe(3600);
+    expect(cookie.attributes).toEqual(['expires', 'max-age=3600', 'httponly', 'secure', 'samesite=lax', 'path=/']);
+  });
+
+  it('marks an affinity value that names no backend', () => {
+    const cookie = parseSetCookie('srv_id=other; path=/', undefined, affinity);
+    expect(cookie.binds).toBe('unknown');
+    expect(cookie.lifetime).toBe('session');
+  });
+
+  it('leaves other cookies unbound', () => {
+    const cookie = parseSetCookie('theme=dark', undefined, affinity);
+    expect(cookie.binds).toBeUndefined();
+    expect(cookie.attributes).toEqual([]);
+  });
+
+  it('derives lifetime from expires without max-age', () => {
+    const cookie = parseSetCookie('a=b; Expires=Fri, 04 Dec 2026 21:02:07 GMT', 'Fri, 04 Dec 2026 21:01:07 GMT', affinity);
+    expect(cookie.lifetime).toBe(60);
+  });
+});
+
+describe('backend names', () => {
+  it('gives one backend to a repeated address', () => {
+    const set = backendSet();
+    expect(set.names()).toEqual(['app.1', 'app.2', 'app.3']);
+    expect(set.backends).toHaveLength(2);
+    expect(set.get('app.3')).toBe(set.get('app.1'));
+  });
+
+  it('turns upstream_addr into attempts', () => {
+    const attempts = parseAttempts({ method: 'GET', uri: '/', status: 502, upstreamAddr: '127.0.0.1:40001, 127.0.0.1:40002 : app', upstreamStatus: '502, 502 : -' }, backendSet());
+    expect(attempts).toEqual([
+      { peer: 'app.1', status: '502' },
+      { peer: 'app.2', status: '502' },
+      { peer: 'upstream app', status: '-' },
+    ]);
+  });
+
+  it('matches access records by last peer', () => {
+    const set = backendSet();
+    const records = [
+      { method: 'GET', uri: '/x', status: 200, upstreamAddr: '127.0.0.1:40002', upstreamStatus: '200' },
+      { method: 'GET', uri: '/x', status: 200, upstreamAddr: '127.0.0.1:40001', upstreamStatus: '200' },
+    ];
+    const response = (backend: string) => ({ status: 200, headers: { 'x-backend': backend }, body: Buffer.alloc(0) });
+    const matched = matchAccessRecords(
+      [
+        { method: 'GET', path: '/x', response: response('app.1') },
+        { method: 'GET', path: '/x', response: response('app.2') },
+      ],
+      records,
+      set,
+    );
+    expect(matched).toEqual([records[1], records[0]]);
+  });
+});
+
+function observation(overrides: Partial<Observation> = {}): Observation {
+  return {
+    status: 200,
+    backend: 'app.1',
+    tried: [{ peer: 'app.1', status: '200' }],
+    cookies: [{ name: 'srv_id', value: 'sid-a', binds: 'app.1', lifetime: 3600, attributes: ['expires', 'max-age=3600', 'path=/'], expiresIn: 3600 }],
+    headers: { server: 'nginx/1.30.6' },
+    received: [],
+    body: { bytes: 10, digest: 'abc' },
+    ...overrides,
+  };
+}
+
+describe('compareObservations', () => {
+  it('finds no difference between equal observations', () => {
+    expect(compareObservations(observation(), observation())).toEqual([]);
+  });
+
+  it('names each differing field', () => {
+    const other = observation({ status: 502, backend: 'app.2', headers: { server: 'nginx/1.30.6', via: 'x' } });
+    expect(compareObservations(observation(), other).map((difference) => difference.field)).toEqual(['status', 'backend', 'headers.via']);
+  });
+
+  it('tolerates expires dates two seconds apart', () => {
+    const later = (expiresIn: number) => observation({ cookies: [{ ...observation().cookies[0]!, expiresIn }] });
+    expect(compareObservations(observation(), later(3602))).toEqual([]);
+    expect(compareObservations(observation(), later(3603)).map((difference) => difference.field)).toEqual(['cookies[srv_id].expiresIn']);
+  });
+
+  it('compares cookie attributes', () => {
+    const emulated = observation({ cookies: [{ ...observation().cookies[0]!, attributes: ['max-age=3600', 'path=/'] }] });
+    const differences = compareObservations(observation(), emulated);
+    expect(differences).toEqual([{ field: 'cookies[srv_id].attributes', values: [['expires', 'max-age=3600', 'path=/'], ['max-age=3600', 'path=/']] }]);
+  });
+});
+
+describe('explained differences', () => {
+  it('loads the shipped file', async () => {
+    const { entries, problems } = await loadExplainedDifferences();
+    expect(problems).toEqual([]);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) expect(entry.reason.length).toBeGreaterThan(40);
+  });
+
+  it('explains only under its conditions', async () => {
+    const { entries } = await loadExplainedDifferences();
+    const randomSpec = { ...spec, upstreams: { app: { ...spec.upstreams.app!, balance: 'random' as const } } };
+    const compile = (document: SpecDocument) => ({ scope: 'proxy' as const, ...explanationFacts(compileSpecText(JSON.stringify(document), 'spec.json').plan!) });
+    const difference = { field: 'backend', values: ['app.1', 'app.2'] as [unknown, unknown] };
+    expect(explain(difference, entries, compile(randomSpec))?.id).toBe('random-balancing-seed');
+    expect(explain(difference, entries, compile(spec))).toBeUndefined();
+    expect(explain({ field: 'status', values: [200, 502] }, entries, compile(randomSpec))).toBeUndefined();
+    expect(explain(difference, entries, { ...compile(randomSpec), scope: 'versions' })).toBeUndefined();
+  });
+});

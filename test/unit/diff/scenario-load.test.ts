@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+
+import { loadScenarioText } from '../../../src/diff/scenario/load.js';
+
+const header = 'h2sticky-scenario: 1\n';
+
+function load(body: string) {
+  return loadScenarioText(`${header}${body}`, 'case.yaml', '/scenarios/case.yaml');
+}
+
+describe('scenario loader', () => {
+  it('fills defaults for a minimal scenario', () => {
+    const { scenario, problems } = load('steps:\n  - request: {}\n');
+    expect(problems).toEqual([]);
+    expect(scenario!.name).toBe('case');
+    expect(scenario!.clients).toEqual([{ name: 'client', address: '127.0.0.1', connections: [{ name: 'main', protocol: 'auto' }] }]);
+    expect(scenario!.responseHeaders).toEqual(['content-type', 'server', 'x-backend']);
+    const step = scenario!.steps[0]!;
+    expect(step.kind).toBe('request');
+    if (step.kind !== 'request') return;
+    expect(step.request).toMatchObject({ client: 'client', connection: 'main', method: 'GET', path: '/', headers: {}, pointer: '/steps/0/request' });
+  });
+
+  it('resolves a spec path against the scenario file', () => {
+    const { scenario } = load('spec: ../specs/shop.yaml\nsteps:\n  - wait: 2s\n');
+    expect(scenario!.spec).toEqual({ kind: 'file', path: '/specs/shop.yaml' });
+    const wait = scenario!.steps[0]!;
+    expect(wait.kind).toBe('wait');
+    expect(wait.kind === 'wait' ? wait.ms : undefined).toBe(2000);
+  });
+
+  it('locates an unknown step kind with a suggestion', () => {
+    const { scenario, problems } = load('steps:\n  - requets: {}\n');
+    expect(scenario).toBeUndefined();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'scenario.schema.additionalProperties', line: 3, column: 5, pointer: '/steps/0/requets' });
+    expect(problems[0]!.hint).toContain('did you mean "request"?');
+  });
+
+  it('rejects a step with two kinds', () => {
+    const { problems } = load('steps:\n  - { wait: 1s, reconnect: {} }\n');
+    expect(problems.map((problem) => problem.code)).toEqual(['scenario.schema.maxProperties']);
+    expect(problems[0]!.message).toBe('item 1 of "steps" must have at most 1 entry');
+  });
+
+  it('reports unknown clients, connections and labels together', () => {
+    const text = [
+      'clients:',
+      '  alice: {}',
+      'steps:',
+      '  - request: { client: bob }',
+      '  - request: { connection: spare }',
+      '  - request: { expect: { backend: "@first" } }',
+      '  - request: { label: first }',
+      '',
+    ].join('\n');
+    const { scenario, problems } = load(text);
+    expect(scenario).toBeUndefined();
+    expect(problems.map((problem) => [problem.code, problem.pointer, problem.line])).toEqual([
+      ['scenario.unknown-client', '/steps/0/request/client', 5],
+      ['scenario.unknown-connection', '/steps/1/request/connection', 6],
+      ['scenario.unknown-label', '/steps/2/request/expect/backend', 7],
+    ]);
+    expect(problems[0]!.hint).toBe('use one of "alice", or add it under "clients"');
+  });
+
+  it('rejects streams on an HTTP/1.1 connection', () => {
+    const text = ['clients:', '  alice:', '    connections:', '      h1: { protocol: http1 }', 'steps:', '  - streams: { requests: [{}, {}] }', ''].join('\n');
+    const { problems } = load(text);
+    expect(problems.map((problem) => problem.code)).toEqual(['scenario.streams-http1']);
+  });
+
+  it('checks backend actions and their values', () => {
+    const text = [
+      'steps:',
+      '  - backend: { name: app.1, action: status }',
+      '  - backend: { name: app.1, action: stop, delay: 2s }',
+      '  - backend: { name: app, action: stop }',
+      '  - wait: 90s',
+      '',
+    ].join('\n');
+    const first = load(text);
+    expect(first.problems.map((problem) => problem.code)).toEqual(['scenario.schema.pattern']);
+    expect(first.problems[0]!.pointer).toBe('/steps/2/backend/name');
+
+    const second = load(text.replace('  - backend: { name: app, action: stop }\n', ''));
+    expect(second.problems.map((problem) => problem.code)).toEqual(['scenario.missing-status', 'scenario.unused-delay', 'scenario.wait-too-long']);
+  });
+
+  it('lets a request refer to its own label', () => {
+    const { problems } = load('steps:\n  - request: { label: bound, expect: { cookie: "@bound" } }\n');
+    expect(problems).toEqual([]);
+  });
+
+  it('reports YAML syntax errors with the scenario code', () => {
+    const { problems } = load('steps: [\n');
+    expect(problems[0]!.code).toBe('scenario.syntax');
+    expect(problems[0]!.file).toBe('case.yaml');
+  });
+});
