@@ -141,7 +141,7 @@ export class Http2Downstream implements Downstream {
   }
 
   abort(): void {
-    if (!this.stream.destroyed) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    if (!this.closed && this.stream.session?.destroyed === false) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
   }
 }
 

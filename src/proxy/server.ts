@@ -122,7 +122,7 @@ export class ProxyServer {
     const next = new ProxyRuntime(plan, { ...this.options.core, resolve, previous: previous.core });
     await this.bind(next);
     this.runtime = next;
-    for (const session of this.sessions) if (!session.closed) session.close();
+    for (const session of this.sessions) this.sessionContexts.get(session)?.guard.shutdown();
     previous.close();
     this.options.logger.info({ event: logEvents.reload, listeners: this.addresses() }, 'configuration reloaded');
   }
@@ -134,7 +134,7 @@ export class ProxyServer {
     this.options.logger.info({ event: logEvents.draining, inFlight: this.inFlight }, 'draining in-flight requests');
     await Promise.all([...this.bindings.values()].map((binding) => closeServer(binding.server)));
     this.bindings.clear();
-    for (const session of this.sessions) if (!session.closed) session.close();
+    for (const session of this.sessions) this.sessionContexts.get(session)?.guard.shutdown();
     this.http1.closeIdleConnections();
 
     const deadline = Date.now() + (this.options.drainTimeoutMs ?? 30_000);
@@ -142,9 +142,9 @@ export class ProxyServer {
       if (this.inFlight === 0) done();
       else this.idleWaiters.push(done);
     });
-    // Sessions closed gracefully end once their last frames are written.
+    // Sessions end once their accepted streams are done (SessionGuard.shutdown()).
     await Promise.all(
-      [...this.sessions].map((session) => this.waitUntil(deadline, (done) => (session.closed || session.destroyed ? done() : session.once('close', done)))),
+      [...this.sessions].map((session) => this.waitUntil(deadline, (done) => (session.destroyed ? done() : session.once('close', done)))),
     );
     this.http1.closeIdleConnections();
 
@@ -311,10 +311,11 @@ export class ProxyServer {
     }
     this.sessions.add(session);
     const perReadLimits = atLeast(context.runtime.plan.target.version, '1.25.3');
-    this.sessionContexts.set(session, { context, guard: new SessionGuard(session, perReadLimits) });
+    const guard = new SessionGuard(session, perReadLimits);
+    this.sessionContexts.set(session, { context, guard });
     session.on('close', () => this.sessions.delete(session));
     session.on('error', () => undefined);
-    if (this.draining) session.close();
+    if (this.draining) guard.shutdown();
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
@@ -326,20 +327,27 @@ export class ProxyServer {
     }
     const context = entry.context;
 
-    const verdict = entry.guard.admit(stream.id ?? 0);
-    if (verdict !== 'accept') {
-      this.options.logger.info({ event: logEvents.limit, limit: verdict === 'goaway' ? 'refused streams' : 'new streams per read', remoteAddr: context.info.remoteAddress }, 'client sent too many streams at once');
-      refuseStream(stream);
+    if (exceedsHeaderLimits(rawHeaders)) {
+      this.options.logger.info({ event: logEvents.limit, limit: 'header size', remoteAddr: context.info.remoteAddress }, 'client sent too large header');
+      // A connection error as nginx sends it: GOAWAY ENHANCE_YOUR_CALM, then the connection closes. It waits for the frame callbacks to end, as in SessionGuard.
+      const session = stream.session;
+      setImmediate(() => {
+        if (!session || session.destroyed) return;
+        session.goaway(http2Constants.NGHTTP2_ENHANCE_YOUR_CALM);
+        session.destroy();
+      });
       return;
     }
 
-    if (exceedsHeaderLimits(rawHeaders)) {
-      this.options.logger.info({ event: logEvents.limit, limit: 'header size', remoteAddr: context.info.remoteAddress }, 'client sent too large header');
-      stream.session?.goaway(http2Constants.NGHTTP2_ENHANCE_YOUR_CALM, stream.id ?? 0);
-      stream.session?.destroy();
+    const verdict = entry.guard.admit();
+    if (verdict !== 'accept') {
+      if (verdict !== 'closing') {
+        this.options.logger.info({ event: logEvents.limit, limit: verdict === 'goaway' ? 'refused streams' : 'new streams per read', remoteAddr: context.info.remoteAddress }, 'client sent too many streams at once');
+      }
+      refuseStream(stream);
       return;
     }
-    this.run(context, new Http2Downstream(stream, headers, rawHeaders, context.info));
+    this.run(context, new Http2Downstream(stream, headers, rawHeaders, context.info), () => entry.guard.streamDone());
   }
 
   /**
@@ -370,9 +378,10 @@ export class ProxyServer {
     this.run(context, new Http1Downstream(request, response, context.info));
   }
 
-  private run(context: ConnectionContext, down: Http1Downstream | Http2Downstream): void {
+  private run(context: ConnectionContext, down: Http1Downstream | Http2Downstream, done?: () => void): void {
     this.inFlight++;
     void forwardRequest(context.runtime, context.listen, down, this.options.logger).finally(() => {
+      done?.();
       this.inFlight--;
       if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
     });
