@@ -138,6 +138,11 @@ async function standardScript(d: Driver, vary: (index: number) => RequestOptions
   if (options.concurrency) {
     await d.fault(0, { kind: 'delay', ms: 300 });
     for (let round = 0; round < 6; round++) await d.concurrent(Array.from({ length: 5 }, () => vary(index++)));
+
+    // b3 (max_conns=2) is slow too, so it fills up and is skipped until a request ends.
+    await d.fault(2, { kind: 'delay', ms: 500 });
+    for (let round = 0; round < 4; round++) await d.concurrent(Array.from({ length: 8 }, () => vary(index++)));
+    await d.fault(2, { kind: 'none' });
     await d.fault(0, { kind: 'none' });
   }
 
@@ -265,6 +270,9 @@ async function keepaliveScript(d: Driver): Promise<void> {
   for (let i = 0; i < 90; i++) await next(i % 3 === 0 ? { path: '/retry/' } : {});
 }
 
+/** Cookie affinity as YAML; `expires` only where nginx writes a date (native sticky). */
+const cookieAffinity = (line: Line) => `    affinity: { mode: cookie, name: srv_id${line === '1.30' ? ', expires: 1h' : ''}, path: / }\n`;
+
 const stickyServers = (ports: readonly number[]) =>
   `    servers:\n${ports
     .slice(0, 3)
@@ -330,13 +338,28 @@ export const scenarios: Scenario[] = [
     script: keepaliveScript,
   },
   {
-    // Native sticky cookie on 1.30; on 1.22 the compiler emulates it with pinned blocks and maps.
+    // Native sticky cookie on 1.30; on 1.26 and 1.22 the compiler emulates it with pinned blocks and maps.
     name: 'sticky_cookie',
     lines: ['1.30', '1.26', '1.22'],
     backends: 4,
-    upstream: (ports, line) =>
-      `${stickyServers(ports)}    affinity: { mode: cookie, name: srv_id${line === '1.30' ? ', expires: 1h' : ''}, path: / }\n`,
+    upstream: (ports, line) => `${stickyServers(ports)}${cookieAffinity(line)}`,
     script: stickyScript('srv_id', cookieVariants('srv_id')),
+  },
+  {
+    // A bound request skips least_conn's comparison and changes no weights.
+    name: 'sticky_least_conn',
+    lines: ['1.30', '1.26', '1.22'],
+    backends: 4,
+    upstream: (ports, line) => `    balance: least_conn\n${stickyServers(ports)}${cookieAffinity(line)}`,
+    script: stickyScript('srv_id', cookieVariants('srv_id')),
+  },
+  {
+    // A bound request skips the hash; unbound ones hash their key, or use round robin without one.
+    name: 'sticky_hash',
+    lines: ['1.30', '1.26', '1.22'],
+    backends: 4,
+    upstream: (ports, line) => `    balance: { method: hash, key: "$arg_k" }\n${stickyServers(ports)}${cookieAffinity(line)}`,
+    script: stickyScript('srv_id', (jar, index) => ({ ...cookieVariants('srv_id')(jar, index), path: `/?k=user${index % 7}` })),
   },
   {
     name: 'sticky_route',

@@ -29,7 +29,7 @@ export interface ProxyCoreOptions {
   /**
    * The core of the config before a reload. Learn zones with the same name,
    * size and upstream keep their sessions, as nginx keeps a shared memory zone
-   * across a reload; all other state starts fresh.
+   * across a reload. All other state starts fresh.
    */
   previous?: ProxyCore;
 }
@@ -139,11 +139,11 @@ export class ProxyCore {
 
   /** Reuses the previous core's zone when nginx would keep it across a reload, or makes a new one. */
   private learnZone(zone: { name: string; size: string }, timeoutMs: number, upstream: string, previous: ProxyCore | undefined): LearnSessions {
-    const kept = previous?.learnZones.get(zone.name);
+    const previousZone = previous?.learnZones.get(zone.name);
     let sessions: LearnSessions;
-    if (kept !== undefined && kept.size === zone.size && kept.upstream === upstream) {
+    if (previousZone !== undefined && previousZone.size === zone.size && previousZone.upstream === upstream) {
       // The sessions stay, and the new config's timeout applies to them.
-      sessions = kept.sessions;
+      sessions = previousZone.sessions;
       sessions.timeoutMs = timeoutMs;
     } else {
       sessions = new LearnSessions(timeoutMs, estimateLearnCapacity(parseNginxSize(zone.size)));

@@ -207,8 +207,8 @@ export function replayRecording(recording: BalancerRecording, plan: Plan, option
       ['upstreamStatus', expected.upstreamStatus, use.upstreamStatus()],
       ['setCookie', expected.setCookie.join('\n'), cookie ?? ''],
     ];
-    for (const [field, wanted, actual] of fields) {
-      if (wanted !== actual) result.mismatches.push({ requestId: event.id, field, expected: wanted, actual });
+    for (const [field, recorded, actual] of fields) {
+      if (recorded !== actual) result.mismatches.push({ requestId: event.id, field, expected: recorded, actual });
     }
   }
 

@@ -28,7 +28,7 @@ const recordings: { file: string; recording: BalancerRecording }[] = readdirSync
 describe('nginx recordings', () => {
   it('cover every balancer on 1.30, 1.26 and 1.22', () => {
     const names = recordings.map(({ file }) => file.replace(/^(\d+\.\d+)\.\d+\//, '$1/').replace(/\.json$/, ''));
-    for (const balancer of ['round_robin', 'least_conn', 'ip_hash', 'hash', 'hash_consistent', 'random', 'random_two', 'keepalive', 'sticky_cookie']) {
+    for (const balancer of ['round_robin', 'least_conn', 'ip_hash', 'hash', 'hash_consistent', 'random', 'random_two', 'keepalive', 'sticky_cookie', 'sticky_least_conn', 'sticky_hash']) {
       for (const line of ['1.30', '1.26', '1.22']) expect(names).toContain(`${line}/${balancer}`);
     }
     expect(names).toContain('1.30/sticky_route');
