@@ -22,7 +22,6 @@ import { runHttp1Attempt } from './upstream/http1.js';
 import { runHttp2Attempt } from './upstream/http2.js';
 import { connectPeer, type UpstreamConnection } from './upstream/pool.js';
 import { headerValue, requestId, type HeaderField, type RequestFacts } from './variables.js';
-import { atLeast } from '../nginx/version.js';
 
 /** nginx's client_max_body_size default: 1 MiB. */
 export const maxRequestBodyBytes = 1024 * 1024;
@@ -94,7 +93,7 @@ async function route(state: RequestState, socket: ListenSocket, log: ProxyLogger
   }
   let host: string | undefined;
   if (authority !== undefined) {
-    const checked = validateHost(authority, atLeast(target.version, '1.29.4'));
+    const checked = validateHost(authority, runtime.strictHostCheck);
     if (!checked.ok) return rejectClient(state, 400, 'client sent invalid host header', log);
     host = checked.host;
   }

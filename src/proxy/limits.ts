@@ -94,7 +94,7 @@ export class SessionGuard {
 
   /**
    * Sends GOAWAY NO_ERROR and closes the connection once no accepted stream
-   * is in flight; later streams are refused meanwhile, as nginx ignores
+   * is in flight. Later streams are refused meanwhile, as nginx ignores
    * streams after its GOAWAY. Ending a session that still had streams in
    * flight (session.goaway() or session.close()) corrupted node's heap under
    * load (node 20.20, nghttp2 1.61, h2load runs that reach keepalive_requests).
@@ -124,8 +124,8 @@ export class SessionGuard {
  *
  * NOTE: node:http2 hands over decoded headers only. A Huffman code has at
  * least 5 bits per byte, so a field decoded to more than 8 / 5 of the limit
- * is too large for certain; a smaller field that nginx rejects because its
- * encoding is longer (bytes with long Huffman codes) passes here.
+ * is too large for certain. A smaller field whose encoding nginx finds too
+ * long (bytes with long Huffman codes) passes here.
  */
 export function exceedsHeaderLimits(rawHeaders: readonly string[]): boolean {
   const surelyTooLargeField = Math.floor((http2Limits.maxHeaderFieldBytes * 8) / 5);

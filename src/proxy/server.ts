@@ -23,7 +23,6 @@ import { resolvePlanHosts } from './resolve.js';
 import { ProxyRuntime } from './runtime.js';
 import type { ListenSocket } from './server-names.js';
 import { EnvironmentError } from '../problems.js';
-import { atLeast } from '../nginx/version.js';
 
 /** The 24-byte HTTP/2 connection preface that starts a prior-knowledge h2c connection. */
 const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -310,8 +309,7 @@ export class ProxyServer {
       return;
     }
     this.sessions.add(session);
-    const perReadLimits = atLeast(context.runtime.plan.target.version, '1.25.3');
-    const guard = new SessionGuard(session, perReadLimits);
+    const guard = new SessionGuard(session, context.runtime.perReadStreamLimits);
     this.sessionContexts.set(session, { context, guard });
     session.on('close', () => this.sessions.delete(session));
     session.on('error', () => undefined);
@@ -351,9 +349,9 @@ export class ProxyServer {
   }
 
   /**
-   * Responds to an HTTP/1 request that node's parser rejected with nginx's page:
-   * 400, or 400 "Request Header Or Cookie Too Large" for a header block
-   * over large_client_header_buffers; then closes the connection.
+   * Responds to an HTTP/1 request that node's parser rejected with nginx's
+   * 400 page, or with its "Request Header Or Cookie Too Large" page for a
+   * header block over large_client_header_buffers. Then the connection closes.
    */
   private onHttp1ClientError(error: NodeJS.ErrnoException, socket: Socket): void {
     const context = this.contexts.get(socket);

@@ -200,7 +200,7 @@ for (const target of targets) {
 
     it('resets a :path without a leading slash and keeps serving', async (context) => {
       const { fromNginx, fromProxy } = await both(context, { ':path': 'cart' });
-      // NOTE: nginx answers 400 here. node's nghttp2 resets such a stream with PROTOCOL_ERROR before the proxy sees it, and node:http2 has no option to turn that check off.
+      // NOTE: nginx answers 400 here. node's nghttp2 resets such a stream with PROTOCOL_ERROR before the proxy receives it, and node:http2 has no option to turn that check off.
       expect(summary(fromNginx)).toMatchObject({ kind: 'response', status: 400 });
       expect(fromProxy.kind).toBe('reset');
       await expectServing();
@@ -214,7 +214,7 @@ for (const target of targets) {
         const fromProxy = await h2loadStatus(proxyPort, header);
         // nginx rejects such requests only from 1.31.0 and answers them before.
         expect(fromNginx).toBe('2xx');
-        // NOTE: node's nghttp2 resets an HTTP/2 request with a connection-specific header (RFC 9113, section 8.2.2) before the proxy sees it, and node:http2 cannot turn that check off, so the proxy differs from nginx before 1.31.0 here.
+        // NOTE: node's nghttp2 resets an HTTP/2 request with a connection-specific header (RFC 9113, section 8.2.2) before the proxy receives it. node:http2 cannot turn that check off, so the proxy differs here from nginx before 1.31.0.
         expect(fromProxy).toBe('failed');
       }
       await expectServing();
