@@ -307,6 +307,19 @@ async function passResponse(state: RequestState, outcome: Extract<HeaderOutcome,
   headers.push(...passedBackendHeaders(head.headers));
   headers.push(...addedHeaders(runtime.rules(location!).addHeaders, head.status, facts));
 
+  // ngx_http_proxy_process_header(): a 101 to a client that asked to upgrade turns the connection into a tunnel.
+  if (head.status === 101 && down.upgrade && outcome.body.takeTunnel && headerValue(facts, 'upgrade') !== undefined) {
+    const tunnel = outcome.body.takeTunnel();
+    const upgradeHeaders = headers.filter((header) => header.name.toLowerCase() !== 'connection');
+    const backendUpgrade = head.headers.find((header) => header.name.toLowerCase() === 'upgrade');
+    upgradeHeaders.push({ name: 'Connection', value: 'upgrade' });
+    if (backendUpgrade) upgradeHeaders.push({ name: 'Upgrade', value: backendUpgrade.value });
+    state.responseMs = performance.now() - attemptStart;
+    state.use!.finish();
+    await down.upgrade(upgradeHeaders, tunnel, location!.timeouts.readMs);
+    return 101;
+  }
+
   const empty = head.noBody || head.contentLength === 0;
   down.sendHead(head.status, headers, empty, location!.module === 'grpc');
   const result = empty ? await outcome.body.pipe(nullSink) : await outcome.body.pipe(down);

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext, createServer as createTlsServer, type SecureContext, type TLSSocket } from 'node:tls';
 
 import type { Plan, PlanServer } from '../plan/types.js';
-import { Http1Downstream, Http2Downstream, type ConnectionInfo } from './downstream.js';
+import { Http1Downstream, Http1UpgradeDownstream, Http2Downstream, type ConnectionInfo, type Downstream } from './downstream.js';
 import { errorPage } from './error-pages.js';
 import { forwardRequest } from './forward.js';
 import { constants as http2Constants } from 'node:http2';
@@ -88,6 +88,7 @@ export class ProxyServer {
     this.http2.on('session', (session) => this.onSession(session));
     this.http2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => this.onStream(stream, headers, rawHeaders));
     this.http1.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.onHttp1ClientError(error, socket));
+    this.http1.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.onHttp1Upgrade(request, socket, head));
   }
 
   /** Opens every listen socket of the Plan; raises EnvironmentError when an address is in use or not available. */
@@ -366,6 +367,16 @@ export class ProxyServer {
     socket.end(Buffer.concat([Buffer.from(head, 'latin1'), page.body]));
   }
 
+  /** Proxies an HTTP/1.1 request with Upgrade (WebSocket); a 101 from the backend turns the connection into a tunnel. */
+  private onHttp1Upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    const context = this.contexts.get(socket);
+    if (!context || this.draining) {
+      socket.destroy();
+      return;
+    }
+    this.run(context, new Http1UpgradeDownstream(request, socket, head, context.info));
+  }
+
   private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
     const context = this.contexts.get(request.socket);
     if (!context) {
@@ -376,7 +387,7 @@ export class ProxyServer {
     this.run(context, new Http1Downstream(request, response, context.info));
   }
 
-  private run(context: ConnectionContext, down: Http1Downstream | Http2Downstream, done?: () => void): void {
+  private run(context: ConnectionContext, down: Downstream, done?: () => void): void {
     this.inFlight++;
     void forwardRequest(context.runtime, context.listen, down, this.options.logger).finally(() => {
       done?.();
