@@ -4,11 +4,13 @@
  * response through this interface.
  */
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import type { Readable } from 'node:stream';
 
-import type { BodySink } from './upstream/attempt.js';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { Readable, type Writable } from 'node:stream';
+
+import type { BodySink, UpstreamTunnel } from './upstream/attempt.js';
 import type { HeaderField } from './variables.js';
 
 export interface ConnectionInfo {
@@ -45,6 +47,12 @@ export interface Downstream extends BodySink {
   abort(): void;
   /** True once the response header went out. */
   readonly headSent: boolean;
+  /**
+   * For an HTTP/1.1 request with Upgrade: sends the 101 header and joins the
+   * client and backend connections until either closes or both stay idle
+   * for `idleMs` (proxy_read_timeout). Resolves when the tunnel is closed.
+   */
+  upgrade?(headers: readonly HeaderField[], tunnel: UpstreamTunnel, idleMs: number): Promise<void>;
 }
 
 /** Adapts an HTTP/2 server stream. */
@@ -141,7 +149,7 @@ export class Http2Downstream implements Downstream {
   }
 
   abort(): void {
-    if (!this.stream.destroyed) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    if (!this.closed && this.stream.session?.destroyed === false) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
   }
 }
 
@@ -152,7 +160,7 @@ export class Http1Downstream implements Downstream {
   readonly method: string;
   readonly target: string;
   readonly authority: string | undefined;
-  readonly headers: HeaderField[] = [];
+  readonly headers: HeaderField[];
   readonly hasBody: boolean;
   readonly hasScheme = true;
   headSent = false;
@@ -162,12 +170,7 @@ export class Http1Downstream implements Downstream {
     private readonly response: ServerResponse,
     readonly connection: ConnectionInfo,
   ) {
-    this.protocol = request.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1';
-    this.method = request.method ?? '';
-    this.target = request.url ?? '';
-    const raw = request.rawHeaders;
-    for (let index = 0; index + 1 < raw.length; index += 2) this.headers.push({ name: raw[index]!, value: raw[index + 1]! });
-    this.authority = request.headers.host;
+    ({ protocol: this.protocol, method: this.method, target: this.target, headers: this.headers, authority: this.authority } = readHttp1Request(request));
     const length = request.headers['content-length'];
     this.hasBody = request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
   }
@@ -190,8 +193,7 @@ export class Http1Downstream implements Downstream {
   }
 
   write(chunk: Buffer): boolean {
-    if (this.closed) return true;
-    return this.response.write(chunk);
+    return writeUnlessClosed(this.response, this.closed, chunk);
   }
 
   onDrain(listener: () => void): void {
@@ -199,12 +201,132 @@ export class Http1Downstream implements Downstream {
   }
 
   end(_trailers?: HeaderField[], lastChunk?: Buffer): void {
-    if (this.closed || this.response.writableEnded) return;
-    if (lastChunk) this.response.end(lastChunk);
-    else this.response.end();
+    endUnlessClosed(this.response, this.closed, lastChunk);
   }
 
   abort(): void {
     this.response.socket?.destroy();
   }
+}
+
+/**
+ * An HTTP/1.1 request with an Upgrade header (WebSocket), handled on the
+ * raw socket. The response is either a 101 and a tunnel to the backend, or
+ * an ordinary response after which the connection closes.
+ */
+export class Http1UpgradeDownstream implements Downstream {
+  readonly protocol: 'HTTP/1.0' | 'HTTP/1.1';
+  readonly streamId = undefined;
+  readonly method: string;
+  readonly target: string;
+  readonly authority: string | undefined;
+  readonly headers: HeaderField[];
+  readonly hasBody = false;
+  readonly hasScheme = true;
+  readonly body: Readable = Readable.from([]);
+  headSent = false;
+
+  constructor(
+    request: IncomingMessage,
+    private readonly socket: Socket,
+    private readonly clientHead: Buffer,
+    readonly connection: ConnectionInfo,
+  ) {
+    ({ protocol: this.protocol, method: this.method, target: this.target, headers: this.headers, authority: this.authority } = readHttp1Request(request));
+  }
+
+  get closed(): boolean {
+    return this.socket.destroyed;
+  }
+
+  sendHead(status: number, headers: readonly HeaderField[], endStream: boolean): void {
+    if (this.closed) return;
+    this.headSent = true;
+    // Without a tunnel the connection closes after this response, so its body needs no framing.
+    const lines = [...headers.filter((header) => header.name.toLowerCase() !== 'connection'), { name: 'Connection', value: 'close' }];
+    this.socket.write(serializeResponseHead(status, lines));
+    if (endStream) this.socket.end();
+  }
+
+  write(chunk: Buffer): boolean {
+    return writeUnlessClosed(this.socket, this.closed, chunk);
+  }
+
+  onDrain(listener: () => void): void {
+    this.socket.once('drain', listener);
+  }
+
+  end(_trailers?: HeaderField[], lastChunk?: Buffer): void {
+    endUnlessClosed(this.socket, this.closed, lastChunk);
+  }
+
+  abort(): void {
+    this.socket.destroy();
+  }
+
+  upgrade(headers: readonly HeaderField[], tunnel: UpstreamTunnel, idleMs: number): Promise<void> {
+    const client = this.socket;
+    const backend = tunnel.socket;
+    this.headSent = true;
+    client.write(serializeResponseHead(101, headers));
+    if (tunnel.rest.length > 0) client.write(tunnel.rest);
+    if (this.clientHead.length > 0) backend.write(this.clientHead);
+
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const close = () => {
+        clearTimeout(timer);
+        client.destroy();
+        backend.destroy();
+        resolve();
+      };
+      const touch = () => {
+        clearTimeout(timer);
+        timer = setTimeout(close, idleMs);
+      };
+      touch();
+      client.on('data', touch);
+      backend.on('data', touch);
+      client.pipe(backend);
+      backend.pipe(client);
+      client.once('close', close);
+      backend.once('close', close);
+      client.on('error', close);
+      backend.on('error', close);
+      client.resume();
+      backend.resume();
+    });
+  }
+}
+
+/** Writes to an HTTP/1 response or socket; a closed client takes nothing and causes no wait. */
+function writeUnlessClosed(output: Writable, closed: boolean, chunk: Buffer): boolean {
+  if (closed) return true;
+  return output.write(chunk);
+}
+
+function endUnlessClosed(output: Writable, closed: boolean, lastChunk: Buffer | undefined): void {
+  if (closed || output.writableEnded) return;
+  if (lastChunk) output.end(lastChunk);
+  else output.end();
+}
+
+/** The request line and headers of an HTTP/1.x request, headers in order with their case. */
+function readHttp1Request(request: IncomingMessage): Pick<Downstream, 'protocol' | 'method' | 'target' | 'headers' | 'authority'> & { protocol: 'HTTP/1.0' | 'HTTP/1.1' } {
+  const headers: HeaderField[] = [];
+  const raw = request.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) headers.push({ name: raw[index]!, value: raw[index + 1]! });
+  return {
+    protocol: request.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
+    method: request.method ?? '',
+    target: request.url ?? '',
+    headers,
+    authority: request.headers.host,
+  };
+}
+
+function serializeResponseHead(status: number, headers: readonly HeaderField[]): Buffer {
+  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nDate: ${new Date().toUTCString()}\r\n`;
+  for (const header of headers) text += `${header.name}: ${header.value}\r\n`;
+  return Buffer.from(`${text}\r\n`, 'latin1');
 }

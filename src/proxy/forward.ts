@@ -22,7 +22,6 @@ import { runHttp1Attempt } from './upstream/http1.js';
 import { runHttp2Attempt } from './upstream/http2.js';
 import { connectPeer, type UpstreamConnection } from './upstream/pool.js';
 import { headerValue, requestId, type HeaderField, type RequestFacts } from './variables.js';
-import { atLeast } from '../nginx/version.js';
 
 /** nginx's client_max_body_size default: 1 MiB. */
 export const maxRequestBodyBytes = 1024 * 1024;
@@ -94,7 +93,7 @@ async function route(state: RequestState, socket: ListenSocket, log: ProxyLogger
   }
   let host: string | undefined;
   if (authority !== undefined) {
-    const checked = validateHost(authority, atLeast(target.version, '1.29.4'));
+    const checked = validateHost(authority, runtime.strictHostCheck);
     if (!checked.ok) return rejectClient(state, 400, 'client sent invalid host header', log);
     host = checked.host;
   }
@@ -307,6 +306,19 @@ async function passResponse(state: RequestState, outcome: Extract<HeaderOutcome,
   headers.push(...stickyCookie(state));
   headers.push(...passedBackendHeaders(head.headers));
   headers.push(...addedHeaders(runtime.rules(location!).addHeaders, head.status, facts));
+
+  // ngx_http_proxy_process_header(): a 101 to a client that asked to upgrade turns the connection into a tunnel.
+  if (head.status === 101 && down.upgrade && outcome.body.takeTunnel && headerValue(facts, 'upgrade') !== undefined) {
+    const tunnel = outcome.body.takeTunnel();
+    const upgradeHeaders = headers.filter((header) => header.name.toLowerCase() !== 'connection');
+    const backendUpgrade = head.headers.find((header) => header.name.toLowerCase() === 'upgrade');
+    upgradeHeaders.push({ name: 'Connection', value: 'upgrade' });
+    if (backendUpgrade) upgradeHeaders.push({ name: 'Upgrade', value: backendUpgrade.value });
+    state.responseMs = performance.now() - attemptStart;
+    state.use!.finish();
+    await down.upgrade(upgradeHeaders, tunnel, location!.timeouts.readMs);
+    return 101;
+  }
 
   const empty = head.noBody || head.contentLength === 0;
   down.sendHead(head.status, headers, empty, location!.module === 'grpc');

@@ -25,7 +25,8 @@ export const http2Limits = {
   maxHeaderListBytes: 4 * 8192,
 } as const;
 
-export type StreamVerdict = 'accept' | 'refuse' | 'goaway';
+/** `refuse`: over the per-read limit; `closing`: after GOAWAY; `goaway`: too many refused streams, so the session closes. */
+export type StreamVerdict = 'accept' | 'refuse' | 'closing' | 'goaway';
 
 /** Counts the streams of one HTTP/2 connection and decides on each new one. */
 export class SessionGuard {
@@ -34,6 +35,9 @@ export class SessionGuard {
   private newInThisRead = 0;
   private resetScheduled = false;
   private goawaySent = false;
+  /** Accepted streams whose request has not ended. */
+  private active = 0;
+  private closePending = false;
 
   /** `perReadLimits`: the new-stream and refused-stream limits, which nginx has from 1.25.3. */
   constructor(
@@ -41,9 +45,9 @@ export class SessionGuard {
     private readonly perReadLimits: boolean,
   ) {}
 
-  /** Decides on a new stream. The caller resets the stream on `refuse` and drops it on `goaway`, when the session closes. */
-  admit(streamId: number): StreamVerdict {
-    if (this.goawaySent) return 'refuse';
+  /** Decides on a new stream; the caller resets every stream that is not accepted. */
+  admit(): StreamVerdict {
+    if (this.goawaySent) return 'closing';
 
     // The frames of one socket read are delivered in one turn of the event loop, which stands for nginx's read event.
     this.newInThisRead++;
@@ -56,38 +60,57 @@ export class SessionGuard {
     }
     if (this.perReadLimits && this.newInThisRead > http2Limits.newStreamsPerRead) {
       this.refused++;
-      if (this.refused > http2Limits.refusedStreams) return this.closeSession(streamId);
+      if (this.refused > http2Limits.refusedStreams) return this.closeSession();
       return 'refuse';
     }
 
     this.requests++;
+    this.active++;
     if (this.requests >= http2Limits.keepaliveRequests) {
       // The last allowed request is still served, and GOAWAY makes the client open a new connection for more.
       this.goawaySent = true;
-      this.sendGoaway(streamId, false);
+      this.sendGoaway();
     }
     return 'accept';
   }
 
-  private closeSession(streamId: number): StreamVerdict {
+  private closeSession(): StreamVerdict {
     this.goawaySent = true;
-    this.sendGoaway(streamId, true);
+    this.sendGoaway();
     return 'goaway';
   }
 
+  /** Counts the end of an accepted stream's request; a pending GOAWAY goes out once none is left. */
+  streamDone(): void {
+    this.active--;
+    if (this.closePending && this.active === 0) this.closeNow();
+  }
+
+  /** Ends the session as nginx ends it on a reload or stop: no new streams, then GOAWAY once the accepted ones are done. */
+  shutdown(): void {
+    this.goawaySent = true;
+    this.sendGoaway();
+  }
+
   /**
-   * Sends GOAWAY NO_ERROR after the current frame callbacks: node crashed
-   * with heap corruption when GOAWAY was sent from inside a 'stream' event
-   * under load (node 20.20, nghttp2 1.61). Closing lets the frame go out
-   * before the connection ends; destroy() right away could replace it.
+   * Sends GOAWAY NO_ERROR and closes the connection once no accepted stream
+   * is in flight. Later streams are refused meanwhile, as nginx ignores
+   * streams after its GOAWAY. Ending a session that still had streams in
+   * flight (session.goaway() or session.close()) corrupted node's heap under
+   * load (node 20.20, nghttp2 1.61, h2load runs that reach keepalive_requests).
    */
-  private sendGoaway(streamId: number, close: boolean): void {
+  private sendGoaway(): void {
+    this.closePending = true;
+    if (this.active === 0) this.closeNow();
+  }
+
+  private closeNow(): void {
+    this.closePending = false;
+    // Outside the frame callbacks of the current read.
     setImmediate(() => {
       if (this.session.destroyed) return;
-      this.session.goaway(constants.NGHTTP2_NO_ERROR, streamId);
-      if (!close) return;
-      this.session.close();
-      setTimeout(() => this.session.destroy(), 1_000).unref();
+      this.session.goaway(constants.NGHTTP2_NO_ERROR);
+      this.session.destroy();
     });
   }
 }
@@ -101,8 +124,8 @@ export class SessionGuard {
  *
  * NOTE: node:http2 hands over decoded headers only. A Huffman code has at
  * least 5 bits per byte, so a field decoded to more than 8 / 5 of the limit
- * is too large for certain; a smaller field that nginx rejects because its
- * encoding is longer (bytes with long Huffman codes) passes here.
+ * is too large for certain. A smaller field whose encoding nginx finds too
+ * long (bytes with long Huffman codes) passes here.
  */
 export function exceedsHeaderLimits(rawHeaders: readonly string[]): boolean {
   const surelyTooLargeField = Math.floor((http2Limits.maxHeaderFieldBytes * 8) / 5);
@@ -118,5 +141,5 @@ export function exceedsHeaderLimits(rawHeaders: readonly string[]): boolean {
 
 /** Resets a stream that a limit refused. */
 export function refuseStream(stream: ServerHttp2Stream): void {
-  if (!stream.destroyed) stream.close(constants.NGHTTP2_REFUSED_STREAM);
+  if (!stream.closed && !stream.destroyed && stream.session?.destroyed === false) stream.close(constants.NGHTTP2_REFUSED_STREAM);
 }

@@ -6,7 +6,7 @@
  */
 
 import type { Plan, PlanLocation, PlanServer, PlanUpstream } from '../plan/types.js';
-import { formatVersion } from '../nginx/version.js';
+import { atLeast, formatVersion } from '../nginx/version.js';
 import { ProxyCore, type ProxyCoreOptions } from './core/index.js';
 import { LocationTable } from './locations.js';
 import { compileHeaderRules, type HeaderRules } from './request-headers.js';
@@ -28,6 +28,10 @@ export class ProxyRuntime {
   readonly core: ProxyCore;
   /** The version nginx would print in Server and on error pages, such as 1.30.6 (a line such as 1.30 prints as 1.30.0). */
   readonly nginxVersion: string;
+  /** Host and :authority are checked against RFC 3986 (nginx 1.29.4 and later). */
+  readonly strictHostCheck: boolean;
+  /** The per-read new-stream and refused-stream limits of HTTP/2 (nginx 1.25.3 and later). */
+  readonly perReadStreamLimits: boolean;
   private readonly locationTables = new Map<PlanServer, LocationTable>();
   private readonly locationRules = new Map<PlanLocation, LocationRules>();
   private readonly pools = new Map<string, KeepalivePool>();
@@ -39,6 +43,8 @@ export class ProxyRuntime {
   ) {
     const target = plan.target;
     this.nginxVersion = target.version.patchGiven ? formatVersion(target.version) : `${target.version.major}.${target.version.minor}.0`;
+    this.strictHostCheck = atLeast(target.version, '1.29.4');
+    this.perReadStreamLimits = atLeast(target.version, '1.25.3');
     this.variables = new VariableTable(plan.maps, { cookieSplitsOnComma: !target.features.cookieVariableSplitsOnSemicolonOnly });
     this.sockets = collectListenSockets(plan.servers);
 

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext, createServer as createTlsServer, type SecureContext, type TLSSocket } from 'node:tls';
 
 import type { Plan, PlanServer } from '../plan/types.js';
-import { Http1Downstream, Http2Downstream, type ConnectionInfo } from './downstream.js';
+import { Http1Downstream, Http1UpgradeDownstream, Http2Downstream, type ConnectionInfo, type Downstream } from './downstream.js';
 import { errorPage } from './error-pages.js';
 import { forwardRequest } from './forward.js';
 import { constants as http2Constants } from 'node:http2';
@@ -23,7 +23,6 @@ import { resolvePlanHosts } from './resolve.js';
 import { ProxyRuntime } from './runtime.js';
 import type { ListenSocket } from './server-names.js';
 import { EnvironmentError } from '../problems.js';
-import { atLeast } from '../nginx/version.js';
 
 /** The 24-byte HTTP/2 connection preface that starts a prior-knowledge h2c connection. */
 const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -89,6 +88,7 @@ export class ProxyServer {
     this.http2.on('session', (session) => this.onSession(session));
     this.http2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => this.onStream(stream, headers, rawHeaders));
     this.http1.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.onHttp1ClientError(error, socket));
+    this.http1.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.onHttp1Upgrade(request, socket, head));
   }
 
   /** Opens every listen socket of the Plan; raises EnvironmentError when an address is in use or not available. */
@@ -122,7 +122,7 @@ export class ProxyServer {
     const next = new ProxyRuntime(plan, { ...this.options.core, resolve, previous: previous.core });
     await this.bind(next);
     this.runtime = next;
-    for (const session of this.sessions) if (!session.closed) session.close();
+    for (const session of this.sessions) this.sessionContexts.get(session)?.guard.shutdown();
     previous.close();
     this.options.logger.info({ event: logEvents.reload, listeners: this.addresses() }, 'configuration reloaded');
   }
@@ -134,7 +134,7 @@ export class ProxyServer {
     this.options.logger.info({ event: logEvents.draining, inFlight: this.inFlight }, 'draining in-flight requests');
     await Promise.all([...this.bindings.values()].map((binding) => closeServer(binding.server)));
     this.bindings.clear();
-    for (const session of this.sessions) if (!session.closed) session.close();
+    for (const session of this.sessions) this.sessionContexts.get(session)?.guard.shutdown();
     this.http1.closeIdleConnections();
 
     const deadline = Date.now() + (this.options.drainTimeoutMs ?? 30_000);
@@ -142,9 +142,9 @@ export class ProxyServer {
       if (this.inFlight === 0) done();
       else this.idleWaiters.push(done);
     });
-    // Sessions closed gracefully end once their last frames are written.
+    // Sessions end once their accepted streams are done (SessionGuard.shutdown()).
     await Promise.all(
-      [...this.sessions].map((session) => this.waitUntil(deadline, (done) => (session.closed || session.destroyed ? done() : session.once('close', done)))),
+      [...this.sessions].map((session) => this.waitUntil(deadline, (done) => (session.destroyed ? done() : session.once('close', done)))),
     );
     this.http1.closeIdleConnections();
 
@@ -310,11 +310,11 @@ export class ProxyServer {
       return;
     }
     this.sessions.add(session);
-    const perReadLimits = atLeast(context.runtime.plan.target.version, '1.25.3');
-    this.sessionContexts.set(session, { context, guard: new SessionGuard(session, perReadLimits) });
+    const guard = new SessionGuard(session, context.runtime.perReadStreamLimits);
+    this.sessionContexts.set(session, { context, guard });
     session.on('close', () => this.sessions.delete(session));
     session.on('error', () => undefined);
-    if (this.draining) session.close();
+    if (this.draining) guard.shutdown();
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
@@ -326,26 +326,33 @@ export class ProxyServer {
     }
     const context = entry.context;
 
-    const verdict = entry.guard.admit(stream.id ?? 0);
+    if (exceedsHeaderLimits(rawHeaders)) {
+      this.options.logger.info({ event: logEvents.limit, limit: 'header size', remoteAddr: context.info.remoteAddress }, 'client sent too large header');
+      // A connection error as nginx sends it: GOAWAY ENHANCE_YOUR_CALM, then the connection closes. It waits for the frame callbacks to end, as in SessionGuard.
+      const session = stream.session;
+      setImmediate(() => {
+        if (!session || session.destroyed) return;
+        session.goaway(http2Constants.NGHTTP2_ENHANCE_YOUR_CALM);
+        session.destroy();
+      });
+      return;
+    }
+
+    const verdict = entry.guard.admit();
     if (verdict !== 'accept') {
-      this.options.logger.info({ event: logEvents.limit, limit: verdict === 'goaway' ? 'refused streams' : 'new streams per read', remoteAddr: context.info.remoteAddress }, 'client sent too many streams at once');
+      if (verdict !== 'closing') {
+        this.options.logger.info({ event: logEvents.limit, limit: verdict === 'goaway' ? 'refused streams' : 'new streams per read', remoteAddr: context.info.remoteAddress }, 'client sent too many streams at once');
+      }
       refuseStream(stream);
       return;
     }
-
-    if (exceedsHeaderLimits(rawHeaders)) {
-      this.options.logger.info({ event: logEvents.limit, limit: 'header size', remoteAddr: context.info.remoteAddress }, 'client sent too large header');
-      stream.session?.goaway(http2Constants.NGHTTP2_ENHANCE_YOUR_CALM, stream.id ?? 0);
-      stream.session?.destroy();
-      return;
-    }
-    this.run(context, new Http2Downstream(stream, headers, rawHeaders, context.info));
+    this.run(context, new Http2Downstream(stream, headers, rawHeaders, context.info), () => entry.guard.streamDone());
   }
 
   /**
-   * Responds to an HTTP/1 request that node's parser rejected with nginx's page:
-   * 400, or 400 "Request Header Or Cookie Too Large" for a header block
-   * over large_client_header_buffers; then closes the connection.
+   * Responds to an HTTP/1 request that node's parser rejected with nginx's
+   * 400 page, or with its "Request Header Or Cookie Too Large" page for a
+   * header block over large_client_header_buffers. Then the connection closes.
    */
   private onHttp1ClientError(error: NodeJS.ErrnoException, socket: Socket): void {
     const context = this.contexts.get(socket);
@@ -360,6 +367,16 @@ export class ProxyServer {
     socket.end(Buffer.concat([Buffer.from(head, 'latin1'), page.body]));
   }
 
+  /** Proxies an HTTP/1.1 request with Upgrade (WebSocket); a 101 from the backend turns the connection into a tunnel. */
+  private onHttp1Upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    const context = this.contexts.get(socket);
+    if (!context || this.draining) {
+      socket.destroy();
+      return;
+    }
+    this.run(context, new Http1UpgradeDownstream(request, socket, head, context.info));
+  }
+
   private onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
     const context = this.contexts.get(request.socket);
     if (!context) {
@@ -370,9 +387,10 @@ export class ProxyServer {
     this.run(context, new Http1Downstream(request, response, context.info));
   }
 
-  private run(context: ConnectionContext, down: Http1Downstream | Http2Downstream): void {
+  private run(context: ConnectionContext, down: Downstream, done?: () => void): void {
     this.inFlight++;
     void forwardRequest(context.runtime, context.listen, down, this.options.logger).finally(() => {
+      done?.();
       this.inFlight--;
       if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
     });

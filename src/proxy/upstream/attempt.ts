@@ -3,6 +3,8 @@
  * sends, how the response header phase ends, and how a body is passed on.
  */
 
+import type { Socket } from 'node:net';
+
 import type { HeaderField } from '../variables.js';
 
 export interface AttemptTimeouts {
@@ -31,6 +33,15 @@ export interface UpstreamBody {
   pipe(sink: BodySink): Promise<BodyResult>;
   /** Drops the response and closes its connection, for a response nginx retries. */
   discard(): void;
+  /** For a 101 response from an HTTP/1.1 backend: hands over the connection and the bytes that followed the header, for a tunnel. */
+  takeTunnel?(): UpstreamTunnel;
+}
+
+/** A backend connection after 101 Switching Protocols. */
+export interface UpstreamTunnel {
+  socket: Socket;
+  /** Bytes the backend sent after the response header. */
+  rest: Buffer;
 }
 
 export interface UpstreamResponseHead {

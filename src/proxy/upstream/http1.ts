@@ -5,7 +5,7 @@
  * only when the response was framed, complete, and not followed by a close.
  */
 
-import type { AttemptTimeouts, BodyResult, BodySink, HeaderOutcome, UpstreamBody, UpstreamResponseHead } from './attempt.js';
+import type { AttemptTimeouts, BodyResult, BodySink, HeaderOutcome, UpstreamBody, UpstreamResponseHead, UpstreamTunnel } from './attempt.js';
 import { ChunkedDecoder, ResponseHeadParser, type ResponseHead } from './http1-parser.js';
 import { destroyConnection, type KeepalivePool, type UpstreamConnection } from './pool.js';
 
@@ -150,6 +150,12 @@ class Http1Exchange implements UpstreamBody {
     this.finished = true;
     this.cleanup();
     destroyConnection(this.connection);
+  }
+
+  takeTunnel(): UpstreamTunnel {
+    this.finished = true;
+    this.cleanup();
+    return { socket: this.socket, rest: Buffer.concat(this.early.splice(0)) };
   }
 
   private consumeBody(chunk: Buffer): void {

@@ -73,24 +73,26 @@ interface CachedEntry {
 }
 
 export class KeepalivePool {
-  /** Most recently cached first. */
-  private readonly entries: CachedEntry[] = [];
+  /** Idle connections by peer name, most recently cached last. */
+  private readonly byPeer = new Map<string, CachedEntry[]>();
+  /** Every idle connection in the order it was cached, oldest first; nginx closes the least recently used one when the cache is full. */
+  private readonly order = new Set<CachedEntry>();
   /** Set by closeAll(): connections released later are closed, as after a reload or stop. */
   private closed = false;
 
   constructor(readonly settings: PlanKeepalive) {}
 
   get size(): number {
-    return this.entries.length;
+    return this.order.size;
   }
 
-  /** Takes a cached connection to the peer, or undefined. */
+  /** Takes the most recently cached connection to the peer, or undefined. */
   take(peerName: string): UpstreamConnection | undefined {
-    const index = this.entries.findIndex((entry) => entry.connection.peerName === peerName);
-    if (index === -1) return undefined;
-    const [entry] = this.entries.splice(index, 1);
-    this.detach(entry!);
-    return entry!.connection;
+    const entry = this.byPeer.get(peerName)?.pop();
+    if (!entry) return undefined;
+    this.order.delete(entry);
+    this.detach(entry);
+    return entry.connection;
   }
 
   /** Caches a connection after a complete response, or closes it when caching is off, its request budget is spent, or it is unusable. */
@@ -102,8 +104,9 @@ export class KeepalivePool {
       return;
     }
 
-    while (this.entries.length >= connections) {
-      const oldest = this.entries.pop()!;
+    while (this.order.size >= connections) {
+      const oldest = this.order.values().next().value as CachedEntry;
+      this.remove(oldest);
       this.detach(oldest);
       destroyConnection(oldest.connection);
     }
@@ -125,23 +128,36 @@ export class KeepalivePool {
       connection.socket.once('end', entry.onEvent);
       connection.socket.resume();
     }
-    this.entries.unshift(entry);
+    this.order.add(entry);
+    let list = this.byPeer.get(connection.peerName);
+    if (!list) {
+      list = [];
+      this.byPeer.set(connection.peerName, list);
+    }
+    list.push(entry);
   }
 
   /** Closes every cached connection, and every connection released from now on. */
   closeAll(): void {
     this.closed = true;
-    for (const entry of this.entries.splice(0)) {
+    for (const entry of [...this.order]) {
+      this.remove(entry);
       this.detach(entry);
       destroyConnection(entry.connection);
     }
   }
 
   private evict(entry: CachedEntry): void {
-    const index = this.entries.indexOf(entry);
-    if (index !== -1) this.entries.splice(index, 1);
+    this.remove(entry);
     this.detach(entry);
     destroyConnection(entry.connection);
+  }
+
+  private remove(entry: CachedEntry): void {
+    this.order.delete(entry);
+    const list = this.byPeer.get(entry.connection.peerName);
+    const index = list ? list.indexOf(entry) : -1;
+    if (index !== -1) list!.splice(index, 1);
   }
 
   private detach(entry: CachedEntry): void {
