@@ -131,4 +131,18 @@ describe('compiler', () => {
       { http1: true, h2: true },
     ]);
   });
+
+  it('turns the access log off', () => {
+    const spec = shop.replace('upstreams:', 'logging:\n  access_log: "off"\n\nupstreams:');
+    const { config } = compile(spec, '1.30.6');
+    expect(config).toContain('access_log off;');
+    expect(config).not.toContain('log_format');
+  });
+
+  it('writes a JSON access log with its format', () => {
+    const spec = shop.replace('upstreams:', 'logging:\n  access_log: /var/log/nginx/shop.log\n\nupstreams:');
+    const { config } = compile(spec, '1.30.6');
+    expect(config).toContain('access_log /var/log/nginx/shop.log h2sticky_json;');
+    expect(config).toMatch(/log_format h2sticky_json escape=json '\{"time":"\$time_iso8601"/);
+  });
 });
