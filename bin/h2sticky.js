@@ -11,5 +11,13 @@ if (!existsSync(fileURLToPath(entry))) {
   );
   process.exit(3);
 }
+// A reader that closes the pipe early (`h2sticky lint --list-rules | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -21,8 +21,10 @@ export function validateLoadedSpec(loaded: LoadResult, override: TargetOverride 
   const spec = loaded.spec;
   if (!spec) return { problems: loaded.problems };
 
-  const problems = checkAgainstSchema(spec);
-  const trust = trustFromSchemaProblems(problems);
+  const schemaProblems = checkAgainstSchema(spec);
+  const trust = trustFromSchemaProblems(schemaProblems);
+  // Problems from loading (a repeated key) come first; the document was still complete enough to check.
+  const problems = [...loaded.problems, ...schemaProblems];
   const document = spec.data as SpecDocument;
   const specTarget = trust.trusted('/target') && typeof document === 'object' ? document.target : undefined;
   const resolved = resolveTarget(specTarget, override);

@@ -81,7 +81,11 @@ export const buildCommand = defineCommand({
       return ExitCode.ok;
     }
 
-    await writeFileAtomic(path, result.config);
+    const failure = await writeOutput(path, result.config);
+    if (failure) {
+      io.err(`h2sticky: cannot write ${path}: ${failure}; choose another --output\n`);
+      return ExitCode.invalidInput;
+    }
     io.err(`wrote ${path} for ${describeTarget(result.plan.target)}\n`);
     return ExitCode.ok;
   },
@@ -101,6 +105,30 @@ function reportCheck(io: CliIO, check: CheckResult, config: string, source: Ngin
   }
   const verdict = check.ok ? 'accepted' : 'rejected';
   io.err(`nginx ${check.version} (${formatNginxSource(source)}) ${verdict} the configuration\n`);
+}
+
+/** File system errors that mean the output path is unusable, with the words users know them by. */
+const writeFailures: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOENT: 'a directory on the path does not exist and cannot be created',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'a part of the path is a file, not a directory',
+  EISDIR: 'the path is a directory',
+  ENOSPC: 'no space left on the device',
+};
+
+/** Writes the output atomically; returns the reason when the path cannot be written, and raises other errors. */
+async function writeOutput(path: string, content: string): Promise<string | undefined> {
+  try {
+    await writeFileAtomic(path, content);
+    return undefined;
+  } catch (error) {
+    const reason = writeFailures[(error as NodeJS.ErrnoException).code ?? ''];
+    if (reason === undefined) throw error;
+    return reason;
+  }
 }
 
 async function outputPath(path: string, namesDirectory: boolean, layout: Layout): Promise<string> {

@@ -4,6 +4,7 @@ import type yargsFactory from 'yargs';
 
 import { EnvironmentError, ExitCode, InputError, formatProblem, type ExitCodeValue } from '../problems.js';
 import { toolVersion } from '../version.js';
+import { closestMatch } from '../util/suggest.js';
 import { commands } from './commands.js';
 import type { CliIO } from './command.js';
 
@@ -19,7 +20,7 @@ const processIO: CliIO = {
 
 const epilogue = `Exit codes:
   0  success
-  1  lint findings or diff divergences
+  1  findings: nginx rejected a built config (build --check), lint findings, or diff divergences
   2  invalid input or usage
   3  a required program is missing (nginx, Docker); the message says how to install it
   4  internal error in h2sticky (please report it with the command that caused it)`;
@@ -39,9 +40,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .epilogue(epilogue)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
-    .fail((message, error) => {
-      if (error) throw error;
-      usageError = message;
+    .fail((message, error: Error | string | undefined) => {
+      // yargs reports its own usage failures as YError, and a string returned by check() as a string; anything else is a bug.
+      if (error instanceof Error && error.name !== 'YError') throw error;
+      message ??= typeof error === 'string' ? error : (error?.message ?? 'invalid usage');
+      // getOptions() is public in yargs but missing from its type definitions; during a command it lists that command's options.
+      const known = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
+      usageError = withSuggestions(message, known, argv);
     });
 
   for (const definition of commands) {
@@ -51,11 +56,18 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       builder: definition.builder,
       // The handler only starts the command; main awaits it after parsing, so yargs never needs to.
       handler: (args: unknown) => {
-        // yargs calls the handler even after a validation failure that fail() recorded.
+        // yargs calls the handler even after fail() recorded a validation failure.
         if (usageError !== undefined) return;
         running = definition.run(args, io);
       },
     });
+  }
+
+  const unknownCommand = findUnknownCommand(argv);
+  if (unknownCommand !== undefined) {
+    const suggestion = closestMatch(unknownCommand, commandNames());
+    io.err(`h2sticky: unknown command "${unknownCommand}"${suggestion ? `; did you mean "${suggestion}"?` : ''}\nRun "h2sticky --help" for the list of commands.\n`);
+    return ExitCode.invalidInput;
   }
 
   let output = '';
@@ -80,6 +92,45 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+function commandNames(): string[] {
+  return commands.map((definition) => String(Array.isArray(definition.command) ? definition.command[0] : definition.command).split(' ')[0]!);
+}
+
+/** Returns the first word when it is neither an option nor a known command. */
+function findUnknownCommand(argv: readonly string[]): string | undefined {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-')) return undefined;
+  return commandNames().includes(first) ? undefined : first;
+}
+
+/**
+ * Rewrites yargs' unknown-argument message: options get a "did you mean"
+ * from the command's own options, and extra words are called arguments.
+ */
+function withSuggestions(message: string, known: readonly string[], argv: readonly string[]): string {
+  const match = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!match) return message;
+  const listed = match[1]!.split(', ');
+  // yargs lists a misspelt option twice, as written and camelCased; keep the spelling the user wrote.
+  const written = listed.filter((name, index) => !listed.slice(0, index).some((other) => camelCase(other) === name && other !== name));
+  const isOption = (name: string) => argv.some((word) => word === `--${name}` || word.startsWith(`--${name}=`) || word === `-${name}`);
+
+  const parts: string[] = [];
+  for (const name of written) {
+    if (!isOption(name)) {
+      parts.push(`unexpected argument "${name}"`);
+      continue;
+    }
+    const suggestion = closestMatch(name, known.filter((key) => key.length > 1 && !/[A-Z]/.test(key)));
+    parts.push(`unknown option --${name}${suggestion ? ` (did you mean --${suggestion}?)` : ''}`);
+  }
+  return parts.join('; ');
+}
+
+function camelCase(name: string): string {
+  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 function reportError(error: unknown, io: CliIO): ExitCodeValue | 4 {

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 
-import type { Edition } from '../nginx/version.js';
+import { parseVersion, unsupportedReason, type Edition } from '../nginx/version.js';
 import type { TargetOverride } from '../spec/target.js';
 
 /** --nginx-version and --edition, shared by every command that compiles a spec. */
@@ -13,6 +13,16 @@ export function targetOptions<T>(yargs: Argv<T>) {
     .option('edition', {
       choices: ['oss', 'plus'] as const,
       describe: 'oss for open-source nginx, plus for NGINX Plus; overrides target.edition in the spec (default oss)',
+    })
+    .check((args) => {
+      const text = args['nginx-version'];
+      if (text === undefined) return true;
+      const version = parseVersion(String(text));
+      // A returned string is a usage error in yargs; a thrown one would count as a bug.
+      if (!version) return `invalid --nginx-version "${text}": write a version such as 1.30 or 1.26.3`;
+      const reason = unsupportedReason(version);
+      if (reason) return `unsupported --nginx-version "${text}": ${reason}`;
+      return true;
     });
 }
 

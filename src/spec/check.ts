@@ -51,11 +51,15 @@ export function checkSemantics(spec: LoadedSpec, target: Target | undefined, tru
   return context.problems;
 }
 
-/** Collects every value that nginx evaluates with variables, with its pointer. */
-function variableValues(context: Context): { pointer: string; value: string }[] {
-  const values: { pointer: string; value: string }[] = [];
-  const add = (pointer: string, value: unknown) => {
-    if (typeof value === 'string' && context.trust.trusted(pointer)) values.push({ pointer, value });
+/**
+ * Collects every value that nginx evaluates with variables, with its pointer
+ * and the extra variable names valid there (named captures of a regex
+ * location).
+ */
+function variableValues(context: Context): { pointer: string; value: string; captures?: Set<string> }[] {
+  const values: { pointer: string; value: string; captures?: Set<string> }[] = [];
+  const add = (pointer: string, value: unknown, captures?: Set<string>) => {
+    if (typeof value === 'string' && context.trust.trusted(pointer)) values.push({ pointer, value, ...(captures ? { captures } : {}) });
   };
 
   for (const name of upstreamNames(context)) {
@@ -77,8 +81,10 @@ function variableValues(context: Context): { pointer: string; value: string }[] 
     if (!isObject(server) || !Array.isArray(server.locations)) return;
     server.locations.forEach((location, locationIndex) => {
       if (!isObject(location) || !isObject(location.headers)) return;
+      const regex = location.match === 'regex' || location.match === 'regex_ci';
+      const captures = regex && typeof location.path === 'string' ? namedCaptures(location.path) : undefined;
       for (const [header, value] of Object.entries(location.headers)) {
-        add(toPointer(['servers', serverIndex, 'locations', locationIndex, 'headers', header]), value);
+        add(toPointer(['servers', serverIndex, 'locations', locationIndex, 'headers', header]), value, captures);
       }
     });
   });
@@ -86,7 +92,7 @@ function variableValues(context: Context): { pointer: string; value: string }[] 
 }
 
 function checkVariables(context: Context): void {
-  for (const { pointer, value } of variableValues(context)) {
+  for (const { pointer, value, captures } of variableValues(context)) {
     const references = variableReferences(value);
     if (references.invalid !== undefined) {
       report(
@@ -99,7 +105,7 @@ function checkVariables(context: Context): void {
       continue;
     }
     for (const name of references.names) {
-      if (isKnownVariable(name)) continue;
+      if (isKnownVariable(name) || captures?.has(name)) continue;
       report(
         context,
         'spec.unknown-variable',
@@ -392,6 +398,7 @@ function checkServers(context: Context): void {
     if (!isObject(server)) continue;
     const serverPointer = toPointer(['servers', serverIndex]);
     const listeners = Array.isArray(server.listen) ? server.listen : [];
+    const listenersTrusted = trusted(`${serverPointer}/listen`);
     const ownSockets = new Set<string>();
     let hasTlsListener = false;
     let hasHttp2Listener = false;
@@ -445,7 +452,8 @@ function checkServers(context: Context): void {
     if (hasTlsListener && server.tls === undefined && trusted(serverPointer)) {
       report(context, 'spec.tls-missing', serverPointer, 'this server has a TLS listener but no certificate', 'add "tls" with "certificate" and "key" to the server');
     }
-    if (!hasTlsListener && server.tls !== undefined && trusted(tlsPointer)) {
+    // With a listener that failed validation, whether one was meant for TLS is unknown.
+    if (!hasTlsListener && server.tls !== undefined && trusted(tlsPointer) && listenersTrusted) {
       report(context, 'spec.tls-unused', tlsPointer, 'this server has a certificate but no TLS listener, so the certificate is not used', 'add "tls: true" to a listener, or remove "tls"', 'warning');
     }
     if (http2Choices.size > 1 && context.target?.features.http2Directive) {
@@ -528,6 +536,16 @@ function checkLocations(context: Context, serverIndex: number, names: Set<string
       if (!regex && !location.path.startsWith('/')) {
         report(context, 'spec.location-path', `${pointer}/path`, `location path "${location.path}" does not start with "/"`, 'start the path with "/", or set match to regex for a regular expression');
       }
+      const strayBrace = regex ? strayRegexBrace(location.path) : location.path.search(/[{}]/);
+      if (strayBrace !== -1) {
+        report(
+          context,
+          'spec.location-brace',
+          `${pointer}/path`,
+          `"${location.path[strayBrace]}" at character ${strayBrace + 1} of location "${location.path}" ${regex ? 'is not part of a repetition count such as {1,3}' : 'is not allowed in a prefix path'}`,
+          regex ? 'use braces only as repetition counts, or escape a literal brace as \\{ or \\}' : 'percent-encode the brace as %7B or %7D',
+        );
+      }
       if (regex) {
         try {
           new RegExp(location.path);
@@ -601,6 +619,31 @@ function checkUnusedUpstreams(context: Context): void {
     if (used.has(name)) continue;
     report(context, 'spec.unused-upstream', toPointer(['upstreams', name]), `upstream "${name}" is not used by any location`, 'proxy a location to it, or remove it', 'warning', 'key');
   }
+}
+
+/**
+ * Returns the index of the first brace in a regular expression that is not
+ * part of a repetition count ({n}, {n,}, {n,m}) or escaped, or -1.
+ */
+function strayRegexBrace(pattern: string): number {
+  for (let index = 0; index < pattern.length; index++) {
+    const character = pattern[index];
+    if (character === '\\') {
+      index++;
+      continue;
+    }
+    if (character === '}') return index;
+    if (character !== '{') continue;
+    const count = /^\{\d+(?:,\d*)?\}/.exec(pattern.slice(index));
+    if (!count) return index;
+    index += count[0].length - 1;
+  }
+  return -1;
+}
+
+/** Names of the captures a regular expression defines, which nginx offers as variables ($1 and $name). */
+function namedCaptures(pattern: string): Set<string> {
+  return new Set([...pattern.matchAll(/\(\?(?:P?<|')([A-Za-z_][A-Za-z0-9_]*)[>']/g)].map((match) => match[1]!));
 }
 
 export function sizeBytes(text: string): number {

@@ -65,7 +65,8 @@ export function loadSpecText(text: string, file: string, kind: DocumentKind = sp
       column: position.col,
     });
   }
-  if (problems.length > 0) return { problems };
+  // Other syntax errors leave no trustworthy document; a repeated key does, so every other check can still run.
+  if (problems.some((problem) => problem.code !== 'spec.duplicate-key')) return { problems };
 
   let data: unknown;
   try {
@@ -158,7 +159,8 @@ function findOffset(document: Document, segments: string[], part: 'value' | 'key
   for (const [index, segment] of segments.entries()) {
     const last = index === segments.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
+      // The last of repeated keys, because that is the value the document's data holds.
+      const pair = node.items.findLast((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
       if (!pair) return offset;
       if (last && part === 'key') return rangeStart(pair.key) ?? offset;
       node = pair.value;

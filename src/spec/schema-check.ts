@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 
 import { packagePath } from '../paths.js';
 import type { Problem } from '../problems.js';
+import { closestMatch } from '../util/suggest.js';
 import { parsePointer, toPointer, type LoadedSpec } from './load.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -116,7 +117,7 @@ function toProblem(error: ErrorObject, spec: LoadedSpec, context: CheckerContext
     case 'additionalProperties': {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys((parent.properties ?? {}) as SchemaNode);
-      const suggestion = closest(extra, allowed);
+      const suggestion = closestMatch(extra, allowed);
       pointer = toPointer([...parsePointer(error.instancePath), extra]);
       part = 'key';
       message = `unknown property "${extra}"${error.instancePath ? ` in ${name}` : ''}`;
@@ -290,32 +291,4 @@ function quotedHint(error: ErrorObject): string | undefined {
 function firstSentence(text: string): string {
   const end = text.search(/\.(\s|$)/);
   return end === -1 ? text : text.slice(0, end);
-}
-
-/** Returns the allowed name closest to `word` by edit distance, if it is close enough to be a typo. */
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }

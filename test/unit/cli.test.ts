@@ -96,3 +96,61 @@ describe('cli usage errors', () => {
     expect(run.stderr).not.toContain('cannot read spec file');
   });
 });
+
+describe('cli messages for common mistakes', () => {
+  it('suggests the option a typo meant', async () => {
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-verison', '1.22']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown option --nginx-verison (did you mean --nginx-version?)');
+    expect(run.stderr).not.toContain('nginxVerison');
+  });
+
+  it('names an extra argument as such', async () => {
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', 'extra.yaml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unexpected argument "extra.yaml"');
+  });
+
+  it('suggests the command a typo meant', async () => {
+    const run = await runCli(['buidl', 'fixtures/specs/shop.yaml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command "buidl"; did you mean "build"?');
+  });
+
+  it.each([
+    ['latest', 'invalid --nginx-version "latest"'],
+    ['1.18', 'unsupported --nginx-version "1.18"'],
+  ])('rejects --nginx-version %s as a usage error', async (version, message) => {
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', version]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toContain('shop.yaml is invalid');
+  });
+
+  it('reports an unwritable output path without a stack trace', async () => {
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '-o', 'README.md/nginx.conf']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('a part of the path is a file, not a directory; choose another --output');
+    expect(run.stderr).not.toContain('internal error');
+  });
+
+  it('reports a program that is not nginx as missing nginx', async () => {
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--check', '--nginx-bin', '/bin/true']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('is not an nginx binary');
+  });
+
+  it('reports every problem of a spec with a repeated key', async () => {
+    const spec = join(directory, 'repeated.yaml');
+    writeFileSync(
+      spec,
+      'h2sticky: 1\nupstreams:\n  app:\n    servers: [{address: 127.0.0.1:9001}]\n  app:\n    servers: [{address: 127.0.0.1:9002, weigth: 2}]\nservers:\n  - listen: [{port: 8080}]\n    locations: [{path: /, upstream: ap}]\n',
+    );
+    const run = await runCli(['validate', spec, '--format', 'json']);
+    expect(run.code).toBe(2);
+    const codes = (JSON.parse(run.stdout) as { problems: { code: string; line?: number }[] }).problems.map((problem) => `${problem.code}@${problem.line}`);
+    expect(codes).toContain('spec.duplicate-key@5');
+    expect(codes).toContain('spec.schema.additionalProperties@6');
+    expect(codes).toContain('spec.unknown-upstream@9');
+  });
+});

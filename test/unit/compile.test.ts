@@ -145,4 +145,14 @@ describe('compiler', () => {
     expect(config).toContain('access_log /var/log/nginx/shop.log h2sticky_json;');
     expect(config).toMatch(/log_format h2sticky_json escape=json '\{"time":"\$time_iso8601"/);
   });
+
+  it('accepts repetition counts and named captures in regex locations', () => {
+    const spec = shop.replace(
+      "      - path: /api/\n        upstream: api",
+      "      - path: '^/api/v[0-9]{1,2}/(?<tenant>[a-z]+)/'\n        match: regex\n        upstream: api\n        headers:\n          X-Tenant: $tenant",
+    );
+    const { config } = compile(spec, '1.30.6');
+    expect(config).toContain('location ~ "^/api/v[0-9]{1,2}/(?<tenant>[a-z]+)/" {');
+    expect(config).toContain('proxy_set_header X-Tenant $tenant;');
+  });
 });

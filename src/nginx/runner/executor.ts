@@ -14,7 +14,7 @@ import { isAbsolute, join } from 'node:path';
 
 import { execa } from 'execa';
 
-import { InputError } from '../../problems.js';
+import { EnvironmentError, InputError } from '../../problems.js';
 import { parseNginxBuildInfo, type NginxBuildInfo } from './build-info.js';
 import { runDocker, runDockerChecked } from './docker.js';
 import { ensureDockerImage } from './images.js';
@@ -231,7 +231,11 @@ async function cachedBuildInfo(
     info = runVersionCommand().then((result) => {
       const parsed = parseNginxBuildInfo(result.output);
       if (parsed === undefined) {
-        throw new Error(`could not read the nginx version from "nginx -V" of ${sourceName}; it printed: ${result.output.trim()}`);
+        const printed = result.output.trim() === '' ? 'nothing' : JSON.stringify(result.output.trim().slice(0, 200));
+        throw new EnvironmentError(
+          `${sourceName} is not an nginx binary: "nginx -V" printed ${printed} instead of a version`,
+          'pass the path of an nginx binary (--nginx-bin, or local:/path/to/nginx), or a Docker image with nginx',
+        );
       }
       return parsed;
     });
