@@ -53,15 +53,23 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
   const byName = new Map<string, LintNode[]>();
   const failedChecks: LintNode[] = [];
   const main = payload.config[0];
+  // The nodes of the blocks being converted, innermost block last. Each block's children are copied out at
+  // their exact size, or are the parsed block itself when nothing was expanded, skipped or copied, so that a
+  // large configuration does not allocate a second, growing array for every block.
+  const stack: LintNode[] = [];
+  let stackTop = 0;
 
-  function convert(list: readonly Directive[], file: string, parent: LintNode | undefined, context: ContextName | undefined, depth: number, out: LintNode[]): void {
-    for (const directive of list) {
+  function convert(list: readonly Directive[], file: string, parent: LintNode | undefined, context: ContextName | undefined, depth: number): void {
+    // Indexed loops, because these run before the JIT optimizes them and a for-of loop then allocates an
+    // iterator result per directive.
+    for (let index = 0; index < list.length; index++) {
+      const directive = list[index] as Directive;
       if (directive.directive === '#') continue;
 
       if (directive.directive === 'include' && directive.includes && depth < maxIncludeDepth) {
-        for (const index of directive.includes) {
-          const included = payload.config[index];
-          if (included) convert(included.parsed, included.file, parent, context, depth + 1, out);
+        for (let includeIndex = 0; includeIndex < directive.includes.length; includeIndex++) {
+          const included = payload.config[directive.includes[includeIndex] as number];
+          if (included) convert(included.parsed, included.file, parent, context, depth + 1);
         }
         continue;
       }
@@ -79,32 +87,48 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
         node.check = checkDirective(node.name, context, node.args, directive.block !== undefined, target);
         if (node.check.kind !== 'ok') failedChecks.push(node);
       }
-      out.push(node);
+      stack[stackTop++] = node;
       nodes.push(node);
       const named = byName.get(node.name);
       if (named) named.push(node);
       else byName.set(node.name, [node]);
 
       if (directive.block) {
-        node.children = [];
         const variant = node.check?.kind === 'ok' ? node.check.variant : undefined;
         const inner = context === undefined ? undefined : childContext(node.name, context, variant);
-        convert(directive.block, file, node, inner, depth, node.children);
+        const start = stackTop;
+        convert(directive.block, file, node, inner, depth);
+        node.children = takeNodes(start, directive.block);
       }
     }
   }
 
-  const roots: LintNode[] = [];
-  const tree: LintTree = { roots, nodes, byName, failedChecks };
+  /** Removes the nodes above `start` from the stack and returns them, as `block` itself when it contains the same nodes. */
+  function takeNodes(start: number, block: readonly Directive[] | undefined): LintNode[] {
+    const count = stackTop - start;
+    let same = block !== undefined && block.length === count;
+    for (let index = 0; same && index < count; index++) same = block?.[index] === stack[start + index];
+    stackTop = start;
+    if (same) return block as ReusedDirective[];
+    return stack.slice(start, start + count);
+  }
+
+  const tree: LintTree = { roots: [], nodes, byName, failedChecks };
   markLinted(payload);
-  if (main) convert(main.parsed, main.file, undefined, 'main', 0, roots);
+  if (main) {
+    convert(main.parsed, main.file, undefined, 'main', 0);
+    tree.roots = takeNodes(0, main.parsed);
+  }
   return tree;
 }
 
 const emptyList: readonly LintNode[] = Object.freeze([]);
 /** Blocks with more children than this get an index by name. */
 const maxScannedChildren = 32;
-/** Indexes by children array, so that a rebuilt tree never reads the index of an earlier one. */
+/**
+ * Indexes by children array. A rebuilt tree gets new children arrays, except where a parsed block
+ * serves as children, and such a block contains the same node objects in every tree, so its index stays valid.
+ */
 const childIndexes = new WeakMap<readonly LintNode[], Map<string, LintNode[]>>();
 
 /**
