@@ -6,6 +6,10 @@ export const balancerDirectives: readonly string[] = ['hash', 'ip_hash', 'random
 /** Balancers that do not support `backup` (ngx_http_upstream_{hash,ip_hash,random}() leave out the BACKUP flag). */
 export const balancersWithoutBackup: readonly string[] = ['hash', 'ip_hash', 'random'];
 
+const EQUALS_SIGN = 61;
+const LEFT_BRACE = 123;
+const RIGHT_BRACE = 125;
+
 const timeUnits: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, M: 2_592_000, y: 31_536_000 };
 
 /**
@@ -26,15 +30,21 @@ export function parseDuration(text: string): number | undefined {
   return consumed === compact.length ? total : undefined;
 }
 
-/** Returns the parameters of an upstream `server` line by name; flags map to `true`. */
-export function serverParameters(server: LintNode): Map<string, string | true> {
-  const parameters = new Map<string, string | true>();
-  for (const arg of server.args.slice(1)) {
-    const equals = arg.indexOf('=');
-    if (equals === -1) parameters.set(arg, true);
-    else parameters.set(arg.slice(0, equals), arg.slice(equals + 1));
+/**
+ * Returns one parameter of an upstream `server` line: its value after `=`,
+ * `true` for a flag such as `backup`, or undefined when the line does not
+ * have it. When a parameter is repeated, the last one counts. Rules call this
+ * for every server, so it allocates nothing but the value.
+ */
+export function serverParameter(server: LintNode, name: string): string | true | undefined {
+  const args = server.args;
+  for (let index = args.length - 1; index >= 1; index--) {
+    const arg = args[index] as string;
+    if (arg === name) return true;
+    // The name is the text before the first "=", and names contain no "=".
+    if (arg.length > name.length && arg.charCodeAt(name.length) === EQUALS_SIGN && arg.startsWith(name)) return arg.slice(name.length + 1);
   }
-  return parameters;
+  return undefined;
 }
 
 /** Returns the parameter names of a `listen` line after the address. */
@@ -89,12 +99,48 @@ function parseUrlHost(url: string): string | undefined {
   return colon === -1 ? hostPort : hostPort.slice(0, colon);
 }
 
-/** Returns the variable names (`$name`, `${name}`, `$1`) in a value. */
-export function variablesIn(value: string): string[] {
+const noVariables: readonly string[] = Object.freeze([]);
+
+/**
+ * Returns the variable names (`$name`, `${name}`, `$1`) in a value, as the
+ * pattern `\$(?:\{(\w+)\}|(\w+))` finds them. It scans by character code,
+ * because rules call it for most header and proxy values. The returned list
+ * may be shared: do not change it.
+ */
+export function variablesIn(value: string): readonly string[] {
+  let dollar = value.indexOf('$');
+  if (dollar === -1) return noVariables;
+
   const names: string[] = [];
-  const pattern = /\$(?:\{(\w+)\}|(\w+))/g;
-  for (let match = pattern.exec(value); match; match = pattern.exec(value)) names.push(match[1] ?? match[2] ?? '');
+  while (dollar !== -1) {
+    let next = dollar + 1;
+    if (value.charCodeAt(next) === LEFT_BRACE) {
+      const end = wordEnd(value, next + 1);
+      if (end > next + 1 && value.charCodeAt(end) === RIGHT_BRACE) {
+        names.push(value.slice(next + 1, end));
+        next = end + 1;
+      }
+    } else {
+      const end = wordEnd(value, next);
+      if (end > next) {
+        names.push(value.slice(next, end));
+        next = end;
+      }
+    }
+    dollar = value.indexOf('$', next);
+  }
   return names;
+}
+
+/** Returns the index after the run of word characters (`\w`: ASCII letters, digits, `_`) that starts at `start`. */
+function wordEnd(value: string, start: number): number {
+  let index = start;
+  for (; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    const isWordCharacter = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+    if (!isWordCharacter) break;
+  }
+  return index;
 }
 
 /** Variables whose value the client chooses. */

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { serverParameter, variablesIn } from '../src/lint/nginx-values.js';
+import { parseConfigText } from '../src/lint/parser.js';
+import { parseTarget } from '../src/lint/target.js';
+import { buildLintTree, childrenNamed, effectiveDirectives, firstChildNamed, hasChildNamed, lastEffectiveDirective, type LintNode } from '../src/lint/tree.js';
+
+const target = parseTarget('1.26.3', 'oss');
+
+/** Returns the parameters of a `server` line as a map, the last repeat winning, which serverParameter must agree with. */
+function parameterMap(args: readonly string[]): Map<string, string | true> {
+  const parameters = new Map<string, string | true>();
+  for (const arg of args.slice(1)) {
+    const equals = arg.indexOf('=');
+    if (equals === -1) parameters.set(arg, true);
+    else parameters.set(arg.slice(0, equals), arg.slice(equals + 1));
+  }
+  return parameters;
+}
+
+/** Returns the variable names that the pattern in variablesIn's documentation finds. */
+function variablesByPattern(value: string): string[] {
+  return [...value.matchAll(/\$(?:\{(\w+)\}|(\w+))/g)].map((match) => match[1] ?? match[2] ?? '');
+}
+
+function serverNode(args: string[]): LintNode {
+  return { name: 'server', args, quoted: undefined, file: 'nginx.conf', line: 1, column: 1, parent: undefined, children: undefined, context: 'upstream', check: undefined };
+}
+
+const parameterNames = ['weight', 'backup', 'down', 'max_fails', 'fail_timeout', 'resolve', 'drain', 'w'];
+
+describe('serverParameter', () => {
+  it('agrees with a map of all parameters', () => {
+    const parameter = fc.oneof(
+      fc.constantFrom(...parameterNames),
+      fc.tuple(fc.constantFrom(...parameterNames), fc.constantFrom('', '1', '0', '10s', 'a=b')).map(([name, value]) => `${name}=${value}`),
+      fc.constantFrom('weightx=1', 'wei=ght', '=1', 'backup2'),
+    );
+    fc.assert(
+      fc.property(fc.array(parameter, { maxLength: 6 }), (parameters) => {
+        const args = ['10.0.0.1:80', ...parameters];
+        const expected = parameterMap(args);
+        for (const name of parameterNames) expect(serverParameter(serverNode(args), name), `${name} in ${args.join(' ')}`).toBe(expected.get(name));
+      }),
+      { seed: 99, numRuns: 500 },
+    );
+  });
+
+  it('ignores the address', () => {
+    expect(serverParameter(serverNode(['backup', 'weight=2']), 'backup')).toBeUndefined();
+    expect(serverParameter(serverNode(['backup', 'weight=2']), 'weight')).toBe('2');
+  });
+});
+
+describe('variablesIn', () => {
+  it('agrees with its pattern', () => {
+    const piece = fc.constantFrom('$', '{', '}', 'a', 'Z', '_', '1', '-', '/', ' ', 'host', 'uri', '$1', '${x}', '${', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const value = pieces.join('');
+        expect(variablesIn(value), value).toEqual(variablesByPattern(value));
+      }),
+      { seed: 5, numRuns: 1000 },
+    );
+  });
+
+  it('reads both variable forms', () => {
+    expect(variablesIn('http://${backend}$request_uri/$1x$')).toEqual(['backend', 'request_uri', '1x']);
+    expect(variablesIn('no variables')).toEqual([]);
+  });
+});
+
+/** Returns a configuration whose http block is long enough to be indexed by name instead of scanned. */
+function largeConfig(): string {
+  const servers = Array.from({ length: 40 }, (_, index) => `  server { listen ${8000 + index}; location / { proxy_http_version 1.1; } }`).join('\n');
+  return `proxy_http_version 1.0;\nhttp {\n  proxy_http_version 1.0;\n  proxy_http_version 2;\n${servers}\n  add_header X-A a;\n}\n`;
+}
+
+describe('tree lookups', () => {
+  it.each([
+    ['small blocks', 'http {\n  proxy_http_version 1.0;\n  proxy_http_version 2;\n  server { listen 80; listen 81; location / { return 204; } }\n}\n'],
+    ['a large block', largeConfig()],
+  ])('agree with childrenNamed and effectiveDirectives in %s', (_name, text) => {
+    const tree = buildLintTree(parseConfigText(text, '/virtual/nginx.conf').payload, target);
+    const names = ['proxy_http_version', 'listen', 'server', 'location', 'return', 'add_header', 'missing'];
+
+    for (const node of tree.nodes) {
+      for (const name of names) {
+        const children = childrenNamed(node, name);
+        expect(firstChildNamed(node, name), `${node.name} ${name}`).toBe(children[0]);
+        expect(hasChildNamed(node, name), `${node.name} ${name}`).toBe(children.length > 0);
+        expect(lastEffectiveDirective(node, name, tree), `${node.name} ${name}`).toBe(effectiveDirectives(node, name, tree).at(-1));
+      }
+    }
+  });
+
+  it('finds the last directive of the nearest level', () => {
+    const tree = buildLintTree(parseConfigText(largeConfig(), '/virtual/nginx.conf').payload, target);
+    const location = tree.byName.get('location')?.[0] as LintNode;
+    const server = location.parent as LintNode;
+    expect(lastEffectiveDirective(location, 'proxy_http_version', tree)?.args).toEqual(['1.1']);
+    expect(lastEffectiveDirective(server, 'proxy_http_version', tree)?.args).toEqual(['2']);
+    expect(lastEffectiveDirective(server, 'add_header', tree)?.args).toEqual(['X-A', 'a']);
+  });
+
+  it('falls back to the top level', () => {
+    const tree = buildLintTree(parseConfigText('proxy_http_version 1.0;\nhttp { server { listen 80; } }\n', '/virtual/nginx.conf').payload, target);
+    const server = tree.byName.get('server')?.[0] as LintNode;
+    expect(lastEffectiveDirective(server, 'proxy_http_version', tree)?.line).toBe(1);
+    expect(effectiveDirectives(server, 'proxy_http_version', tree).map((node) => node.line)).toEqual([1]);
+    expect(lastEffectiveDirective(server, 'missing', tree)).toBeUndefined();
+  });
+
+  it('gives exact-size lists from scanned blocks', () => {
+    const tree = buildLintTree(parseConfigText('http { server { listen 80; server_name a; listen 81; } }\n', '/virtual/nginx.conf').payload, target);
+    const server = tree.byName.get('server')?.[0];
+    expect(childrenNamed(server, 'listen').map((node) => node.args[0])).toEqual(['80', '81']);
+    expect(childrenNamed(server, 'missing')).toEqual([]);
+  });
+});
