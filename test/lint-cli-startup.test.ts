@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { commands } from '../src/cli/commands.js';
@@ -63,7 +64,7 @@ const sameOutputCases: readonly (readonly string[])[] = [
 ];
 
 describe('standalone command start-up', () => {
-  it.each(sameOutputCases)('matches the full command list for %j', async (...argv) => {
+  it.each(sameOutputCases.map((argv) => [argv]))('matches the full command list for %j', async (argv) => {
     const alone = captureIO(directory);
     const aloneCode = await main(argv, alone.io);
     const full = captureIO(directory);
@@ -72,5 +73,48 @@ describe('standalone command start-up', () => {
     expect(aloneCode).toBe(fullCode);
     expect(alone.output().out).toBe(full.output().out);
     expect(alone.output().err).toBe(full.output().err);
+  });
+});
+
+/** Registers a module resolve hook that writes each resolved URL to standard error as "loaded URL". */
+const logResolvedModules =
+  'data:text/javascript,import { register } from "node:module"; register("data:text/javascript,' +
+  'export async function resolve(specifier, context, next) { const result = await next(specifier, context); console.error(\\"loaded \\" + result.url); return result; }");';
+
+// These run the built CLI (npm test builds it first), as the installed command runs.
+describe('bundled CLI', () => {
+  const bin = new URL('../bin/h2sticky.js', import.meta.url).pathname;
+
+  it.each([
+    [['lint', 'nginx.conf', '--nginx-version', '1.22.1', '--format', 'json']],
+    [['lint', 'nginx.conf', '--format', 'sarif']],
+    [['parse', 'nginx.conf', '--json']],
+    [['parse', 'broken.conf']],
+  ])('prints what main prints for %j', async (argv) => {
+    const child = await execa('node', [bin, ...argv], { cwd: directory, reject: false });
+    const inProcess = captureIO(directory);
+    const code = await main(argv, inProcess.io);
+
+    expect(child.exitCode).toBe(code);
+    expect(child.stdout).toBe(inProcess.output().out.replace(/\n$/, ''));
+    expect(child.stderr).toBe(inProcess.output().err.replace(/\n$/, ''));
+  });
+
+  it('loads no package for lint', async () => {
+    const child = await execa('node', ['--import', logResolvedModules, bin, 'lint', 'nginx.conf', '--nginx-version', '1.22.1'], { cwd: directory, reject: false });
+    const loaded = child.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('loaded file:'))
+      .map((line) => line.slice('loaded '.length));
+
+    expect(child.exitCode).toBe(1);
+    expect(loaded.some((url) => url.endsWith('/dist/cli-bundle.js'))).toBe(true);
+    expect(loaded.filter((url) => url.includes('/node_modules/'))).toEqual([]);
+    expect(loaded.filter((url) => url.includes('cli-bundle-commands-'))).toEqual([]);
+  });
+
+  it('finds the schemas from the bundle', async () => {
+    const child = await execa('node', [bin, 'schema'], { cwd: directory });
+    expect(JSON.parse(child.stdout).title).toContain('h2sticky spec');
   });
 });

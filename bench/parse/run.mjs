@@ -23,7 +23,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const options = parseOptions(process.argv.slice(2));
 const timeoutMs = 120_000;
 
-if (!existsSync(join(root, 'dist/cli/main.js'))) {
+if (!existsSync(join(root, 'dist/cli-bundle.js'))) {
   process.stderr.write('dist/ is missing; run "npm run build" first.\n');
   process.exit(3);
 }
