@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { serverParameter, variablesIn } from '../src/lint/nginx-values.js';
+import { hasListenParameter, listenParameters, serverParameter, urlHost, variablesIn } from '../src/lint/nginx-values.js';
 import { parseConfigText } from '../src/lint/parser.js';
-import { parseTarget } from '../src/lint/target.js';
+import { atLeast, parseTarget, versionNumber } from '../src/lint/target.js';
 import { buildLintTree, childrenNamed, effectiveDirectives, firstChildNamed, hasChildNamed, lastEffectiveDirective, type LintNode } from '../src/lint/tree.js';
 
 const target = parseTarget('1.26.3', 'oss');
@@ -24,8 +24,8 @@ function variablesByPattern(value: string): string[] {
   return [...value.matchAll(/\$(?:\{(\w+)\}|(\w+))/g)].map((match) => match[1] ?? match[2] ?? '');
 }
 
-function serverNode(args: string[]): LintNode {
-  return { name: 'server', args, quoted: undefined, file: 'nginx.conf', line: 1, column: 1, parent: undefined, children: undefined, context: 'upstream', check: undefined };
+function serverNode(args: string[], name = 'server'): LintNode {
+  return { name, args, quoted: undefined, file: 'nginx.conf', line: 1, column: 1, parent: undefined, children: undefined, context: 'upstream', check: undefined };
 }
 
 const parameterNames = ['weight', 'backup', 'down', 'max_fails', 'fail_timeout', 'resolve', 'drain', 'w'];
@@ -50,6 +50,51 @@ describe('serverParameter', () => {
   it('ignores the address', () => {
     expect(serverParameter(serverNode(['backup', 'weight=2']), 'backup')).toBeUndefined();
     expect(serverParameter(serverNode(['backup', 'weight=2']), 'weight')).toBe('2');
+  });
+});
+
+describe('hasListenParameter', () => {
+  it('agrees with listenParameters', () => {
+    const names = ['ssl', 'http2', 'quic', 'backlog', 'default_server'];
+    const parameter = fc.oneof(fc.constantFrom(...names), fc.constantFrom('backlog=511', 'ssl=on', 'sslx', 'http=2', '=ssl'));
+    fc.assert(
+      fc.property(fc.array(parameter, { maxLength: 5 }), (parameters) => {
+        const listen = serverNode(['443', ...parameters], 'listen');
+        const expected = listenParameters(listen);
+        for (const name of names) expect(hasListenParameter(listen, name), `${name} in ${parameters.join(' ')}`).toBe(expected.has(name));
+      }),
+      { seed: 17, numRuns: 300 },
+    );
+  });
+});
+
+describe('urlHost', () => {
+  it.each([
+    ['http://app', 'app'],
+    ['http://app:8080/path', 'app'],
+    ['https://[::1]:8443/', '[::1]'],
+    ['http://$backend$request_uri', '$backend'],
+    ['http://${backend}${uri}', '${backend}'],
+    ['http://$host:$server_port$document_uri', '$host'],
+    ['grpc://10.0.0.1:50051', '10.0.0.1'],
+    ['unix:/tmp/app.sock', undefined],
+  ])('reads the host of %s', (url, host) => {
+    expect(urlHost(url)).toBe(host);
+    expect(urlHost(url)).toBe(host);
+  });
+});
+
+describe('versionNumber', () => {
+  it('gives the same number when asked again', () => {
+    expect(versionNumber('1.25.1')).toBe(1_025_001);
+    expect(versionNumber('1.25.1')).toBe(1_025_001);
+    expect(versionNumber('1.26')).toBe(1_026_000);
+  });
+
+  it('keeps an invalid version invalid when asked again', () => {
+    expect(versionNumber('1.x')).toBeNaN();
+    expect(versionNumber('1.x')).toBeNaN();
+    expect(atLeast(parseTarget('1.30.6', 'oss'), '1.x')).toBe(false);
   });
 });
 

@@ -37,7 +37,16 @@ export function parseDuration(text: string): number | undefined {
  * for every server, so it allocates nothing but the value.
  */
 export function serverParameter(server: LintNode, name: string): string | true | undefined {
-  const args = server.args;
+  return namedParameter(server.args, name);
+}
+
+/** True when a `listen` line has the parameter `name`, as a flag (`ssl`) or with a value (`backlog=511`). */
+export function hasListenParameter(listen: LintNode, name: string): boolean {
+  return namedParameter(listen.args, name) !== undefined;
+}
+
+/** Returns the parameter `name` or `name=value` among the arguments after the first, the last one when repeated. */
+function namedParameter(args: readonly string[], name: string): string | true | undefined {
   for (let index = args.length - 1; index >= 1; index--) {
     const arg = args[index] as string;
     if (arg === name) return true;
@@ -89,11 +98,16 @@ export function urlHost(url: string | undefined): string | undefined {
   return host;
 }
 
+const urlAuthorityPattern = /^[a-z]+:\/\/([^/]*)/i;
+/** Variables that always start with "/", so the host ends where one begins. */
+const pathVariablePattern = /\$\{?(?:request_uri|uri|document_uri)\b/;
+
 function parseUrlHost(url: string): string | undefined {
-  const match = /^[a-z]+:\/\/([^/]*)/i.exec(url);
+  const match = urlAuthorityPattern.exec(url);
   if (!match) return undefined;
-  // These variables always start with "/", so the host ends where they begin.
-  const hostPort = (match[1] ?? '').split(/\$\{?(?:request_uri|uri|document_uri)\b/)[0] ?? '';
+  const authority = match[1] ?? '';
+  const pathVariable = authority.includes('$') ? pathVariablePattern.exec(authority) : null;
+  const hostPort = pathVariable ? authority.slice(0, pathVariable.index) : authority;
   if (hostPort.startsWith('[')) return hostPort.slice(0, hostPort.indexOf(']') + 1);
   const colon = hostPort.lastIndexOf(':');
   return colon === -1 ? hostPort : hostPort.slice(0, colon);
