@@ -12,7 +12,7 @@
 // it runs with `python3 -m crossplane parse`. Without it that row is skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ if (!existsSync(join(root, 'dist/cli-bundle.js'))) {
   process.exit(3);
 }
 
+// The figures move with other work on the machine, so the report records the load average before and after the run.
+const loadBefore = loadavg();
 const work = mkdtempSync(join(tmpdir(), 'h2sticky-bench-parse-'));
 try {
   const file = join(work, 'nginx.conf');
@@ -89,12 +91,14 @@ try {
     lines: options.lines,
     bytes,
     rounds: options.rounds,
+    loadAverage: { before: loadBefore, after: loadavg() },
     wholeProcessSeconds: Object.fromEntries([...wholeProcess].map(([name, times]) => [name, { median: median(times), min: Math.min(...times), max: Math.max(...times) }])),
     lintPhasesMs: Object.fromEntries(Object.entries(phases).map(([name, times]) => [name, { median: median(times), min: Math.min(...times), max: Math.max(...times) }])),
     warmParseMegabytesPerSecond: Object.fromEntries([...throughput].map(([name, rates]) => [name, { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) }])),
   };
 
-  process.stdout.write(`config: ${options.lines} lines, ${(bytes / 1e6).toFixed(2)} MB; ${options.rounds} rounds; node ${process.version}; nginx ${nginxVersion ?? 'not found'}\n\n`);
+  process.stdout.write(`config: ${options.lines} lines, ${(bytes / 1e6).toFixed(2)} MB; ${options.rounds} rounds; node ${process.version}; nginx ${nginxVersion ?? 'not found'}\n`);
+  process.stdout.write(`load average (1, 5, 15 min): before ${formatLoad(report.loadAverage.before)}, after ${formatLoad(report.loadAverage.after)}\n\n`);
   process.stdout.write('whole process (s)                      median    min    max\n');
   for (const [name, stats] of Object.entries(report.wholeProcessSeconds)) {
     process.stdout.write(`  ${name.padEnd(36)} ${stats.median.toFixed(3).padStart(6)} ${stats.min.toFixed(3).padStart(6)} ${stats.max.toFixed(3).padStart(6)}\n`);
@@ -115,6 +119,10 @@ try {
 function detectNginxVersion() {
   const result = spawnSync('nginx', ['-v'], { encoding: 'utf8', timeout: 10_000 });
   return /nginx\/(\d+\.\d+\.\d+)/.exec(result.stderr ?? '')?.[1];
+}
+
+function formatLoad(averages) {
+  return averages.map((value) => value.toFixed(2)).join(' ');
 }
 
 function median(values) {
