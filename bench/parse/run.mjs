@@ -5,7 +5,11 @@
 // reported, because other work may share the machine.
 //
 //   npm run build
-//   node bench/parse/run.mjs [--lines 100000] [--rounds 7] [--json OUT]
+//   node bench/parse/run.mjs [--lines 100000] [--rounds 7] [--json OUT] [--baseline DIR]
+//
+// --baseline names another built h2sticky checkout, such as an older commit
+// checked out with `git worktree add` and built with `npm ci`; its lint runs
+// in the same rounds as one more row.
 //
 // crossplane is not an npm package: set CROSSPLANE_DIR to a directory that
 // contains its Python source (the `crossplane` package folder inside it), and
@@ -41,6 +45,12 @@ try {
   const commands = [
     nginxVersion && { name: 'nginx -t', program: 'nginx', args: ['-t', '-q', '-p', work, '-c', file, '-g', `pid ${join(work, 'nginx.pid')}; error_log stderr;`], okCodes: [0] },
     { name: 'h2sticky lint (all rules)', program: process.execPath, args: [join(root, 'bin/h2sticky.js'), 'lint', file, '--nginx-version', lintVersion, '--format', 'json'], okCodes: [0, 1] },
+    options.baseline && {
+      name: 'h2sticky lint, baseline checkout',
+      program: process.execPath,
+      args: [join(options.baseline, 'bin/h2sticky.js'), 'lint', file, '--nginx-version', lintVersion, '--format', 'json'],
+      okCodes: [0, 1],
+    },
     { name: 'h2sticky parse --json', program: process.execPath, args: [join(root, 'bin/h2sticky.js'), 'parse', file, '--json'], okCodes: [0] },
     process.env.CROSSPLANE_DIR && {
       name: 'crossplane parse',
@@ -92,6 +102,7 @@ try {
     bytes,
     rounds: options.rounds,
     loadAverage: { before: loadBefore, after: loadavg() },
+    baseline: options.baseline ?? null,
     wholeProcessSeconds: Object.fromEntries([...wholeProcess].map(([name, times]) => [name, { median: median(times), min: Math.min(...times), max: Math.max(...times) }])),
     lintPhasesMs: Object.fromEntries(Object.entries(phases).map(([name, times]) => [name, { median: median(times), min: Math.min(...times), max: Math.max(...times) }])),
     warmParseMegabytesPerSecond: Object.fromEntries([...throughput].map(([name, rates]) => [name, { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) }])),
@@ -132,16 +143,21 @@ function median(values) {
 }
 
 function parseOptions(args) {
-  const result = { lines: 100_000, rounds: 7, json: undefined };
+  const result = { lines: 100_000, rounds: 7, json: undefined, baseline: undefined };
   for (let index = 0; index < args.length; index += 2) {
     const [flag, value] = [args[index], args[index + 1]];
     if (flag === '--lines') result.lines = Number(value);
     else if (flag === '--rounds') result.rounds = Number(value);
     else if (flag === '--json') result.json = value;
+    else if (flag === '--baseline') result.baseline = value;
     else {
-      process.stderr.write(`unknown option ${flag}; use --lines N, --rounds N, --json FILE\n`);
+      process.stderr.write(`unknown option ${flag}; use --lines N, --rounds N, --json FILE, --baseline DIR\n`);
       process.exit(2);
     }
+  }
+  if (result.baseline !== undefined && !existsSync(join(result.baseline, 'bin/h2sticky.js'))) {
+    process.stderr.write(`--baseline ${result.baseline}: bin/h2sticky.js not found there; give the directory of a built h2sticky checkout\n`);
+    process.exit(2);
   }
   if (!(result.lines > 0 && result.rounds > 0)) {
     process.stderr.write('--lines and --rounds must be positive numbers\n');
