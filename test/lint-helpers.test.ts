@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { hasListenParameter, listenParameters, serverParameter, urlHost, variablesIn } from '../src/lint/nginx-values.js';
 import { parseConfigText } from '../src/lint/parser.js';
+import { formatMessage } from '../src/lint/rule.js';
 import { atLeast, parseTarget, versionNumber } from '../src/lint/target.js';
 import { buildLintTree, childrenNamed, effectiveDirectives, firstChildNamed, hasChildNamed, lastEffectiveDirective, type LintNode } from '../src/lint/tree.js';
 
@@ -50,6 +51,25 @@ describe('serverParameter', () => {
   it('ignores the address', () => {
     expect(serverParameter(serverNode(['backup', 'weight=2']), 'backup')).toBeUndefined();
     expect(serverParameter(serverNode(['backup', 'weight=2']), 'weight')).toBe('2');
+  });
+});
+
+describe('formatMessage', () => {
+  it.each([
+    ['upstream "{{upstream}}" has {{count}} servers', { upstream: 'app', count: 3 }, 'upstream "app" has 3 servers'],
+    ['{{a}}{{b}}', { a: 'x', b: 'y' }, 'xy'],
+    ['${{variable}} is decoded', { variable: 'uri' }, '$uri is decoded'],
+    ['keeps {{missing}} as written', {}, 'keeps {{missing}} as written'],
+    ['no placeholders', { a: 1 }, 'no placeholders'],
+    ['{{ spaced }} is not a placeholder', { spaced: 'x' }, '{{ spaced }} is not a placeholder'],
+  ])('fills %j', (template, data, expected) => {
+    expect(formatMessage(template, data)).toBe(expected);
+    expect(formatMessage(template, data)).toBe(expected);
+  });
+
+  it('fills a template again with other data', () => {
+    expect(formatMessage('{{name}} directive', { name: 'ssl' })).toBe('ssl directive');
+    expect(formatMessage('{{name}} directive', { name: 'http2_push' })).toBe('http2_push directive');
   });
 });
 

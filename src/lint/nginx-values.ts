@@ -86,6 +86,9 @@ export function proxyPassesTo(tree: LintTree, upstream: string): LintNode[] {
   return (tree.byName.get('proxy_pass') ?? []).filter((node) => node.context !== 'stream-server' && urlHost(node.args[0]) === upstream);
 }
 
+/** Maximum entries in each cache of parsed values, so that a huge configuration cannot grow one without bound. */
+const maxCachedValues = 100_000;
+
 const urlHosts = new Map<string, string | undefined>();
 
 /** Returns the host part of a `scheme://host[:port]/path` URL as written, variables included. */
@@ -94,7 +97,7 @@ export function urlHost(url: string | undefined): string | undefined {
   // Several rules look at every proxy_pass, and large configurations repeat the same URLs.
   if (urlHosts.has(url)) return urlHosts.get(url);
   const host = parseUrlHost(url);
-  if (urlHosts.size < 100_000) urlHosts.set(url, host);
+  if (urlHosts.size < maxCachedValues) urlHosts.set(url, host);
   return host;
 }
 
@@ -114,17 +117,30 @@ function parseUrlHost(url: string): string | undefined {
 }
 
 const noVariables: readonly string[] = Object.freeze([]);
+const variablesByValue = new Map<string, readonly string[]>();
 
 /**
  * Returns the variable names (`$name`, `${name}`, `$1`) in a value, as the
- * pattern `\$(?:\{(\w+)\}|(\w+))` finds them. It scans by character code,
- * because rules call it for most header and proxy values. The returned list
- * may be shared: do not change it.
+ * pattern `\$(?:\{(\w+)\}|(\w+))` finds them. Rules call it for most
+ * header and proxy values, and large configurations repeat the same values,
+ * so results are cached and the scan goes by character code. The returned
+ * list may be shared: do not change it.
  */
 export function variablesIn(value: string): readonly string[] {
-  let dollar = value.indexOf('$');
+  const dollar = value.indexOf('$');
   if (dollar === -1) return noVariables;
 
+  const cached = variablesByValue.get(value);
+  if (cached) return cached;
+
+  const names = scanVariables(value, dollar);
+  if (variablesByValue.size < maxCachedValues) variablesByValue.set(value, names);
+  return names;
+}
+
+/** Returns the variable names in `value`, whose first `$` is at `firstDollar`. */
+function scanVariables(value: string, firstDollar: number): readonly string[] {
+  let dollar = firstDollar;
   const names: string[] = [];
   while (dollar !== -1) {
     let next = dollar + 1;
