@@ -28,7 +28,7 @@ const options = parseOptions(process.argv.slice(2));
 const timeoutMs = 120_000;
 
 if (!existsSync(join(root, 'dist/cli-bundle.js'))) {
-  process.stderr.write('dist/ is missing; run "npm run build" first.\n');
+  process.stderr.write('dist/cli-bundle.js is missing; run "npm run build" first.\n');
   process.exit(3);
 }
 
