@@ -1,8 +1,8 @@
 import { main } from '../src/cli/main.js';
 import type { CliIO } from '../src/cli/command.js';
 
-/** Runs the CLI in-process with captured output. */
-export async function runCli(args: readonly string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+/** An in-memory `CliIO` and a reader of what was written to it. */
+export function captureIO(cwd: string): { io: CliIO; output: () => { out: string; err: string } } {
   let out = '';
   let err = '';
   const io: CliIO = {
@@ -15,6 +15,12 @@ export async function runCli(args: readonly string[], cwd = process.cwd()): Prom
     errIsTTY: false,
     cwd,
   };
+  return { io, output: () => ({ out, err }) };
+}
+
+/** Runs the CLI in-process with captured output. */
+export async function runCli(args: readonly string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+  const { io, output } = captureIO(cwd);
   const code = await main(args, io);
-  return { code, out, err };
+  return { code, ...output() };
 }

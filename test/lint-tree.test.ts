@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { lintParsed } from '../src/lint/linter.js';
-import { parseConfigFile } from '../src/lint/parser.js';
+import { parseConfigFile, parseConfigText } from '../src/lint/parser.js';
 import { serializePayload } from '../src/lint/syntax.js';
 import { parseTarget } from '../src/lint/target.js';
 import { buildLintTree } from '../src/lint/tree.js';
@@ -55,5 +55,37 @@ describe('lint tree', () => {
     const json = JSON.parse(serializePayload(parsed.payload)) as { config: { parsed: Record<string, unknown>[] }[] };
     expect(Object.keys(json.config[0]?.parsed[0] ?? {}).sort()).toEqual(['args', 'block', 'column', 'directive', 'line']);
     expect(Object.keys(json.config[0] ?? {}).sort()).toEqual(['errors', 'file', 'parsed', 'status']);
+  });
+
+  it('reuses a parsed block as children', () => {
+    const { payload } = parseConfigText('events {}\nhttp {\n  server { listen 80; location / { return 204; } }\n}\n', '/virtual/nginx.conf');
+    const tree = buildLintTree(payload, target);
+    const http = payload.config[0]?.parsed[1];
+    const server = http?.block?.[0];
+    expect(tree.roots).toBe(payload.config[0]?.parsed);
+    expect(tree.byName.get('http')?.[0]?.children).toBe(http?.block);
+    expect(tree.byName.get('server')?.[0]?.children).toBe(server?.block);
+    expect(tree.byName.get('location')?.[0]?.children?.map((node) => node.name)).toEqual(['return']);
+  });
+
+  it('gives expanded blocks new children', () => {
+    const parsed = parseConfigFile(main, { includeComments: true });
+    const tree = buildLintTree(parsed.payload, target);
+    const servers = tree.byName.get('server') ?? [];
+    const blocks = parsed.payload.config[0]?.parsed[0]?.block ?? [];
+    expect(servers.map((server) => server.children?.map((node) => node.name))).toEqual([
+      ['listen', 'location'],
+      ['listen', 'location'],
+    ]);
+    expect(servers[0]?.children).not.toBe(blocks[0]?.block);
+    expect(servers[1]?.children).not.toBe(blocks[1]?.block);
+  });
+
+  it('skips comments in children', () => {
+    const { payload } = parseConfigText('http {\n  # note\n  server { listen 80; }\n}\n', '/virtual/nginx.conf', { includeComments: true });
+    const tree = buildLintTree(payload, target);
+    const http = tree.byName.get('http')?.[0];
+    expect(http?.children?.map((node) => node.name)).toEqual(['server']);
+    expect(payload.config[0]?.parsed[0]?.block?.map((directive) => directive.directive)).toEqual(['#', 'server']);
   });
 });

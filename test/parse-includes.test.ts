@@ -72,6 +72,35 @@ describe('include', () => {
     expect(payload.config[0]?.parsed.map((directive) => directive.directive)).toEqual(['worker_processes', 'events']);
   });
 
+  it('drops an unfinished nested block after a syntax error', () => {
+    const main = write('main.conf', 'events {}\nhttp {\n  server { listen 80; }\n  server {\n    listen 81\n  }\n}\n');
+    const { payload } = parseConfigFile(main);
+    expect(payload.errors.map((error) => error.error)).toEqual([`unexpected "}" in ${main}:6`]);
+    expect(payload.config[0]?.parsed.map((directive) => directive.directive)).toEqual(['events']);
+  });
+
+  it('goes on after a syntax error in a nested include', () => {
+    const main = write('main.conf', 'http {\n  server {\n    include broken.conf;\n    listen 80;\n    location /b { return 204; }\n  }\n}\n');
+    const broken = write('broken.conf', 'location /a {\n  return 200;\n  return 201\n}\n');
+
+    const { payload } = parseConfigFile(main);
+
+    expect(payload.errors.map((error) => error.error)).toEqual([`unexpected "}" in ${broken}:4`]);
+    const server = payload.config[0]?.parsed[0]?.block?.[0];
+    expect(server?.block?.map((directive) => directive.directive)).toEqual(['include', 'listen', 'location']);
+    expect(server?.block?.[2]?.block?.map((directive) => [directive.directive, ...directive.args])).toEqual([['return', '204']]);
+    expect(payload.config[1]?.parsed).toEqual([]);
+  });
+
+  it('gives every block an array of its own size', () => {
+    const main = write('main.conf', 'http {\n  server { listen 1; listen 2; location / { return 204; } }\n  server { }\n}\n');
+    const http = parseConfigFile(main).payload.config[0]?.parsed[0];
+    const servers = http?.block ?? [];
+    expect(servers.map((server) => server.block?.length)).toEqual([3, 0]);
+    expect(servers[0]?.block).not.toBe(servers[1]?.block);
+    expect(servers[0]?.block?.[2]?.block?.map((directive) => directive.directive)).toEqual(['return']);
+  });
+
   it('accepts a glob that matches nothing', () => {
     const main = write('main.conf', 'include none/*.conf;\n');
     expect(parseConfigFile(main).payload.errors).toEqual([]);

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { Lexer, TokenKind, type TokenKindValue } from '../src/lint/lexer.js';
+import { Lexer, TokenKind, WordCache, type TokenKindValue } from '../src/lint/lexer.js';
 
 interface Token {
   kind: TokenKindValue;
@@ -25,6 +26,16 @@ function words(source: string): string[] {
     .filter((token) => token.kind === TokenKind.word)
     .map((token) => token.value);
 }
+
+function lexWords(source: string, cache: WordCache): string[] {
+  const lexer = new Lexer(source, undefined, cache);
+  const result: string[] = [];
+  for (let kind = lexer.next(); kind !== TokenKind.endOfFile; kind = lexer.next()) if (kind === TokenKind.word) result.push(lexer.value);
+  return result;
+}
+
+/** Words from a small alphabet, so that many distinct words have the same length and share cache slots. */
+const shortWord = fc.array(fc.constantFrom('a', 'b', '$', '_', '1'), { minLength: 1, maxLength: 4 }).map((characters) => characters.join(''));
 
 describe('lexer', () => {
   it('tracks line and column of each token', () => {
@@ -103,5 +114,36 @@ describe('lexer', () => {
 
   it('skips a byte order mark', () => {
     expect(words('\ufeffevents {}')).toEqual(['events']);
+  });
+
+  it('reads cached words exactly as written', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(shortWord, fc.boolean()), { minLength: 1, maxLength: 400 }), (entries) => {
+        const source = entries.map(([word, quoted]) => (quoted ? `"${word}"` : word)).join(' ');
+        expect(lexWords(source, new WordCache())).toEqual(entries.map(([word]) => word));
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('keeps words apart when lexers share a cache', () => {
+    fc.assert(
+      fc.property(fc.array(shortWord, { minLength: 1, maxLength: 200 }), fc.array(shortWord, { minLength: 1, maxLength: 200 }), (first, second) => {
+        const cache = new WordCache();
+        expect(lexWords(first.join(' '), cache)).toEqual(first);
+        expect(lexWords(second.join('\n'), cache)).toEqual(second);
+      }),
+      { seed: 1_234, numRuns: 300 },
+    );
+  });
+
+  it('reads distinct and long words past the cache size', () => {
+    const expected: string[] = [];
+    for (let index = 0; index < 20_000; index++) expected.push(`w${index}`, 'proxy_set_header', `${'x'.repeat(70)}${index % 3}`);
+    expect(lexWords(expected.join(' '), new WordCache())).toEqual(expected);
+  });
+
+  it('unescapes repeated words on every read', () => {
+    expect(words(String.raw`a\;b a\;b "a\"b" 'a"b' "a\"b" 'a"b';`)).toEqual(['a\\;b', 'a\\;b', 'a"b', 'a"b', 'a"b', 'a"b']);
   });
 });

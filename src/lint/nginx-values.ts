@@ -6,6 +6,10 @@ export const balancerDirectives: readonly string[] = ['hash', 'ip_hash', 'random
 /** Balancers that do not support `backup` (ngx_http_upstream_{hash,ip_hash,random}() leave out the BACKUP flag). */
 export const balancersWithoutBackup: readonly string[] = ['hash', 'ip_hash', 'random'];
 
+const EQUALS_SIGN = 61;
+const LEFT_BRACE = 123;
+const RIGHT_BRACE = 125;
+
 const timeUnits: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, M: 2_592_000, y: 31_536_000 };
 
 /**
@@ -26,15 +30,30 @@ export function parseDuration(text: string): number | undefined {
   return consumed === compact.length ? total : undefined;
 }
 
-/** Returns the parameters of an upstream `server` line by name; flags map to `true`. */
-export function serverParameters(server: LintNode): Map<string, string | true> {
-  const parameters = new Map<string, string | true>();
-  for (const arg of server.args.slice(1)) {
-    const equals = arg.indexOf('=');
-    if (equals === -1) parameters.set(arg, true);
-    else parameters.set(arg.slice(0, equals), arg.slice(equals + 1));
+/**
+ * Returns one parameter of an upstream `server` line: its value after `=`,
+ * `true` for a flag such as `backup`, or undefined when the line does not
+ * have it. When a parameter is repeated, the last one counts. Rules call this
+ * for every server, so it allocates nothing but the value.
+ */
+export function serverParameter(server: LintNode, name: string): string | true | undefined {
+  return namedParameter(server.args, name);
+}
+
+/** True when a `listen` line has the parameter `name`, as a flag (`ssl`) or with a value (`backlog=511`). */
+export function hasListenParameter(listen: LintNode, name: string): boolean {
+  return namedParameter(listen.args, name) !== undefined;
+}
+
+/** Returns the parameter `name` or `name=value` among the arguments after the first, the last one when repeated. */
+function namedParameter(args: readonly string[], name: string): string | true | undefined {
+  for (let index = args.length - 1; index >= 1; index--) {
+    const arg = args[index] as string;
+    if (arg === name) return true;
+    // The name is the text before the first "=", and names contain no "=".
+    if (arg.length > name.length && arg.charCodeAt(name.length) === EQUALS_SIGN && arg.startsWith(name)) return arg.slice(name.length + 1);
   }
-  return parameters;
+  return undefined;
 }
 
 /** Returns the parameter names of a `listen` line after the address. */
@@ -67,6 +86,9 @@ export function proxyPassesTo(tree: LintTree, upstream: string): LintNode[] {
   return (tree.byName.get('proxy_pass') ?? []).filter((node) => node.context !== 'stream-server' && urlHost(node.args[0]) === upstream);
 }
 
+/** Maximum entries in each cache of parsed values, so that a huge configuration cannot grow one without bound. */
+const maxCachedValues = 100_000;
+
 const urlHosts = new Map<string, string | undefined>();
 
 /** Returns the host part of a `scheme://host[:port]/path` URL as written, variables included. */
@@ -75,26 +97,80 @@ export function urlHost(url: string | undefined): string | undefined {
   // Several rules look at every proxy_pass, and large configurations repeat the same URLs.
   if (urlHosts.has(url)) return urlHosts.get(url);
   const host = parseUrlHost(url);
-  if (urlHosts.size < 100_000) urlHosts.set(url, host);
+  if (urlHosts.size < maxCachedValues) urlHosts.set(url, host);
   return host;
 }
 
+const urlAuthorityPattern = /^[a-z]+:\/\/([^/]*)/i;
+/** Variables that always start with "/", so the host ends where one begins. */
+const pathVariablePattern = /\$\{?(?:request_uri|uri|document_uri)\b/;
+
 function parseUrlHost(url: string): string | undefined {
-  const match = /^[a-z]+:\/\/([^/]*)/i.exec(url);
+  const match = urlAuthorityPattern.exec(url);
   if (!match) return undefined;
-  // These variables always start with "/", so the host ends where they begin.
-  const hostPort = (match[1] ?? '').split(/\$\{?(?:request_uri|uri|document_uri)\b/)[0] ?? '';
+  const authority = match[1] ?? '';
+  const pathVariable = authority.includes('$') ? pathVariablePattern.exec(authority) : null;
+  const hostPort = pathVariable ? authority.slice(0, pathVariable.index) : authority;
   if (hostPort.startsWith('[')) return hostPort.slice(0, hostPort.indexOf(']') + 1);
   const colon = hostPort.lastIndexOf(':');
   return colon === -1 ? hostPort : hostPort.slice(0, colon);
 }
 
-/** Returns the variable names (`$name`, `${name}`, `$1`) in a value. */
-export function variablesIn(value: string): string[] {
-  const names: string[] = [];
-  const pattern = /\$(?:\{(\w+)\}|(\w+))/g;
-  for (let match = pattern.exec(value); match; match = pattern.exec(value)) names.push(match[1] ?? match[2] ?? '');
+const noVariables: readonly string[] = Object.freeze([]);
+const variablesByValue = new Map<string, readonly string[]>();
+
+/**
+ * Returns the variable names (`$name`, `${name}`, `$1`) in a value, as the
+ * pattern `\$(?:\{(\w+)\}|(\w+))` finds them. Rules call it for most
+ * header and proxy values, and large configurations repeat the same values,
+ * so results are cached and the scan goes by character code. The returned
+ * list may be shared: do not change it.
+ */
+export function variablesIn(value: string): readonly string[] {
+  const dollar = value.indexOf('$');
+  if (dollar === -1) return noVariables;
+
+  const cached = variablesByValue.get(value);
+  if (cached) return cached;
+
+  const names = scanVariables(value, dollar);
+  if (variablesByValue.size < maxCachedValues) variablesByValue.set(value, names);
   return names;
+}
+
+/** Returns the variable names in `value`, whose first `$` is at `firstDollar`. */
+function scanVariables(value: string, firstDollar: number): readonly string[] {
+  let dollar = firstDollar;
+  const names: string[] = [];
+  while (dollar !== -1) {
+    let next = dollar + 1;
+    if (value.charCodeAt(next) === LEFT_BRACE) {
+      const end = wordEnd(value, next + 1);
+      if (end > next + 1 && value.charCodeAt(end) === RIGHT_BRACE) {
+        names.push(value.slice(next + 1, end));
+        next = end + 1;
+      }
+    } else {
+      const end = wordEnd(value, next);
+      if (end > next) {
+        names.push(value.slice(next, end));
+        next = end;
+      }
+    }
+    dollar = value.indexOf('$', next);
+  }
+  return names;
+}
+
+/** Returns the index after the run of word characters (`\w`: ASCII letters, digits, `_`) that starts at `start`. */
+function wordEnd(value: string, start: number): number {
+  let index = start;
+  for (; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    const isWordCharacter = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+    if (!isWordCharacter) break;
+  }
+  return index;
 }
 
 /** Variables whose value the client chooses. */

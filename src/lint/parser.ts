@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 
 import { expandGlob, hasGlobPattern } from './glob.js';
-import { Lexer, TokenKind } from './lexer.js';
+import { Lexer, TokenKind, WordCache } from './lexer.js';
 import { createDirective, type Comment, type ConfigFile, type Directive, type ParseError, type ParsePayload } from './syntax.js';
 
 export interface ParseOptions {
@@ -60,6 +60,15 @@ class ConfigParser {
   private readonly activePaths: string[] = [];
   private readonly readFile: (path: string) => string;
   private readonly argumentScratch: string[] = [];
+  /** One cache for every file, because included files repeat the words of the main file. */
+  private readonly wordCache = new WordCache();
+  /**
+   * The directives of the nested blocks being parsed, innermost block last. `blockStackTop` is the
+   * count in use. Each block is copied out at its exact size when it ends, because an array that
+   * grows by push keeps spare slots.
+   */
+  private readonly blockStack: Directive[] = [];
+  private blockStackTop = 0;
   /** Line of each block's closing brace, so comments before it stay inside the block. */
   private readonly blockEndLines = new WeakMap<Directive, number>();
 
@@ -93,40 +102,47 @@ class ConfigParser {
     this.indexByPath.set(path, index);
     this.activePaths.push(path);
 
-    const lexer = new Lexer(text, (comment, line, column, trailing) => {
-      this.comments.push({ file: path, line, column, text: comment, trailing });
-    });
+    const lexer = new Lexer(
+      text,
+      (comment, line, column, trailing) => {
+        this.comments.push({ file: path, line, column, text: comment, trailing });
+      },
+      this.wordCache,
+    );
+    const blockStackStart = this.blockStackTop;
     try {
-      // The directives read before a syntax error stay in the payload.
+      // The top-level directives read before a syntax error stay in the payload; an unfinished block is dropped.
       this.parseBlock(lexer, entry, 0, entry.parsed);
     } catch (error) {
       if (!(error instanceof SyntaxStop)) throw error;
     } finally {
+      this.blockStackTop = blockStackStart;
       this.activePaths.pop();
     }
     if (this.options.includeComments) entry.parsed = this.withComments(entry, path);
     return index;
   }
 
-  private parseBlock(lexer: Lexer, entry: ConfigFile, depth: number, target: Directive[] = []): Directive[] {
-    const parsed = target;
-
+  /** Parses directives until the end of a block or file, into `target` or else onto the block stack. */
+  private parseBlock(lexer: Lexer, entry: ConfigFile, depth: number, target: Directive[] | undefined): void {
     for (;;) {
       const kind = lexer.next();
 
       if (kind === TokenKind.endOfFile) {
         if (depth > 0) this.stop(entry, 'unexpected-end-of-file', 'unexpected end of file, expecting "}"', lexer);
-        return parsed;
+        return;
       }
       if (kind === TokenKind.blockEnd) {
         if (depth === 0) this.stop(entry, 'unexpected-brace', 'unexpected "}"', lexer);
-        return parsed;
+        return;
       }
       if (kind === TokenKind.semicolon) this.stop(entry, 'unexpected-semicolon', 'unexpected ";"', lexer);
       if (kind === TokenKind.blockStart) this.stop(entry, 'unexpected-brace', 'unexpected "{"', lexer);
       if (kind === TokenKind.error) this.stop(entry, lexer.errorCode, lexer.errorMessage, lexer);
 
-      parsed.push(this.parseDirective(lexer, entry, depth));
+      const directive = this.parseDirective(lexer, entry, depth);
+      if (target) target.push(directive);
+      else this.blockStack[this.blockStackTop++] = directive;
     }
   }
 
@@ -135,19 +151,20 @@ class ConfigParser {
     let quoted: boolean[] | undefined = lexer.quoted ? [] : undefined;
     // Arguments gather in a shared scratch array and are copied out at their exact size: a pushed-to empty array
     // reserves 17 slots in V8, which for 100,000 directives is megabytes that the garbage collector keeps copying.
+    // The scratch array is overwritten, never truncated, because V8 frees the storage of an array set to length 0.
     const scratch = this.argumentScratch;
-    scratch.length = 0;
+    let count = 0;
 
     for (;;) {
       const kind = lexer.next();
 
       if (kind === TokenKind.word) {
-        if (lexer.quoted && quoted === undefined) quoted = scratch.map(() => false);
+        if (lexer.quoted && quoted === undefined) quoted = new Array<boolean>(count).fill(false);
         if (quoted) quoted.push(lexer.quoted);
-        scratch.push(lexer.value);
+        scratch[count++] = lexer.value;
         continue;
       }
-      directive.args = scratch.slice();
+      directive.args = scratch.slice(0, count);
       if (kind === TokenKind.semicolon) break;
       if (kind === TokenKind.blockStart) {
         if (directive.directive.endsWith('_by_lua_block')) {
@@ -155,9 +172,11 @@ class ConfigParser {
           break;
         }
         if (depth + 1 > maxBlockDepth) this.stop(entry, 'nesting-too-deep', `blocks nested deeper than ${maxBlockDepth} levels`, lexer);
-        directive.block = [];
-        this.parseBlock(lexer, entry, depth + 1, directive.block);
-        this.blockEndLines.set(directive, lexer.line);
+        const start = this.blockStackTop;
+        this.parseBlock(lexer, entry, depth + 1, undefined);
+        directive.block = this.blockStack.slice(start, this.blockStackTop);
+        this.blockStackTop = start;
+        if (this.options.includeComments) this.blockEndLines.set(directive, lexer.line);
         break;
       }
       if (kind === TokenKind.blockEnd) this.stop(entry, 'unexpected-brace', 'unexpected "}"', lexer);

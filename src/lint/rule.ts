@@ -67,7 +67,26 @@ export function ruleDocsPath(id: string): string {
   return `docs/rules/${id}.md`;
 }
 
-/** Fills `{{name}}` placeholders in a message template. */
+/**
+ * Message templates split at their placeholders: text, name, text, … name,
+ * text. A large configuration gives thousands of findings from a few
+ * templates, and a replace() with a callback per finding was slower.
+ */
+const templateParts = new Map<string, readonly string[]>();
+
+/** Fills `{{name}}` placeholders in a message template; a placeholder without data stays as written. */
 export function formatMessage(template: string, data: Readonly<Record<string, string | number>> = {}): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  let parts = templateParts.get(template);
+  if (!parts) {
+    // A capturing group makes split() keep each placeholder's name between the texts.
+    parts = template.split(/\{\{(\w+)\}\}/);
+    templateParts.set(template, parts);
+  }
+
+  let message = parts[0] as string;
+  for (let index = 1; index < parts.length; index += 2) {
+    const key = parts[index] as string;
+    message += (key in data ? String(data[key]) : `{{${key}}}`) + (parts[index + 1] as string);
+  }
+  return message;
 }

@@ -17,11 +17,20 @@ export const supportedVersions = { oldest: '1.22.0', newest: '1.31.4' } as const
 
 const versionPattern = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
 
+/** Version numbers by text, because rules compare the target with a few fixed versions for each directive they visit. */
+const versionNumbers = new Map<string, number>();
+/** Texts cached at most; versions come from rules and user input, so there are few unless the input is odd. */
+const maxCachedVersions = 1_000;
+
 /** Turns `1.25.1` into a number that orders versions; a missing patch counts as 0. */
 export function versionNumber(version: string): number {
+  const cached = versionNumbers.get(version);
+  if (cached !== undefined) return cached;
+
   const match = versionPattern.exec(version);
-  if (!match) return Number.NaN;
-  return Number(match[1]) * 1_000_000 + Number(match[2]) * 1_000 + Number(match[3] ?? 0);
+  const number = match ? Number(match[1]) * 1_000_000 + Number(match[2]) * 1_000 + Number(match[3] ?? 0) : Number.NaN;
+  if (versionNumbers.size < maxCachedVersions) versionNumbers.set(version, number);
+  return number;
 }
 
 /** True when `target` is at least `version`. */

@@ -53,15 +53,23 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
   const byName = new Map<string, LintNode[]>();
   const failedChecks: LintNode[] = [];
   const main = payload.config[0];
+  // The nodes of the blocks being converted, innermost block last. Each block's children are copied out at
+  // their exact size, or are the parsed block itself when nothing was expanded, skipped or copied, so that a
+  // large configuration does not allocate a second, growing array for every block.
+  const stack: LintNode[] = [];
+  let stackTop = 0;
 
-  function convert(list: readonly Directive[], file: string, parent: LintNode | undefined, context: ContextName | undefined, depth: number, out: LintNode[]): void {
-    for (const directive of list) {
+  function convert(list: readonly Directive[], file: string, parent: LintNode | undefined, context: ContextName | undefined, depth: number): void {
+    // Indexed loops, because these run before the JIT optimizes them and a for-of loop then allocates an
+    // iterator result per directive.
+    for (let index = 0; index < list.length; index++) {
+      const directive = list[index] as Directive;
       if (directive.directive === '#') continue;
 
       if (directive.directive === 'include' && directive.includes && depth < maxIncludeDepth) {
-        for (const index of directive.includes) {
-          const included = payload.config[index];
-          if (included) convert(included.parsed, included.file, parent, context, depth + 1, out);
+        for (let includeIndex = 0; includeIndex < directive.includes.length; includeIndex++) {
+          const included = payload.config[directive.includes[includeIndex] as number];
+          if (included) convert(included.parsed, included.file, parent, context, depth + 1);
         }
         continue;
       }
@@ -79,32 +87,48 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
         node.check = checkDirective(node.name, context, node.args, directive.block !== undefined, target);
         if (node.check.kind !== 'ok') failedChecks.push(node);
       }
-      out.push(node);
+      stack[stackTop++] = node;
       nodes.push(node);
       const named = byName.get(node.name);
       if (named) named.push(node);
       else byName.set(node.name, [node]);
 
       if (directive.block) {
-        node.children = [];
         const variant = node.check?.kind === 'ok' ? node.check.variant : undefined;
         const inner = context === undefined ? undefined : childContext(node.name, context, variant);
-        convert(directive.block, file, node, inner, depth, node.children);
+        const start = stackTop;
+        convert(directive.block, file, node, inner, depth);
+        node.children = takeNodes(start, directive.block);
       }
     }
   }
 
-  const roots: LintNode[] = [];
-  const tree: LintTree = { roots, nodes, byName, failedChecks };
+  /** Removes the nodes above `start` from the stack and returns them, as `block` itself when it contains the same nodes. */
+  function takeNodes(start: number, block: readonly Directive[] | undefined): LintNode[] {
+    const count = stackTop - start;
+    let same = block !== undefined && block.length === count;
+    for (let index = 0; same && index < count; index++) same = block?.[index] === stack[start + index];
+    stackTop = start;
+    if (same) return block as ReusedDirective[];
+    return stack.slice(start, start + count);
+  }
+
+  const tree: LintTree = { roots: [], nodes, byName, failedChecks };
   markLinted(payload);
-  if (main) convert(main.parsed, main.file, undefined, 'main', 0, roots);
+  if (main) {
+    convert(main.parsed, main.file, undefined, 'main', 0);
+    tree.roots = takeNodes(0, main.parsed);
+  }
   return tree;
 }
 
 const emptyList: readonly LintNode[] = Object.freeze([]);
 /** Blocks with more children than this get an index by name. */
 const maxScannedChildren = 32;
-/** Indexes by children array, so that a rebuilt tree never reads the index of an earlier one. */
+/**
+ * Indexes by children array. A rebuilt tree gets new children arrays, except where a parsed block
+ * serves as children, and such a block contains the same node objects in every tree, so its index stays valid.
+ */
 const childIndexes = new WeakMap<readonly LintNode[], Map<string, LintNode[]>>();
 
 /**
@@ -114,30 +138,57 @@ const childIndexes = new WeakMap<readonly LintNode[], Map<string, LintNode[]>>()
  */
 export function childrenNamed(node: LintNode | undefined, name: string): readonly LintNode[] {
   const children = node?.children;
-  if (!children) return emptyList;
+  return children ? namedIn(children, name) : emptyList;
+}
 
-  // A short block is cheaper to scan than to index; most blocks are short.
-  if (children.length <= maxScannedChildren) {
-    let found: LintNode[] | undefined;
-    for (const child of children) {
-      if (child.name !== name) continue;
-      found ??= [];
-      found.push(child);
-    }
-    return found ?? emptyList;
-  }
+/** True when `node`'s block has a directive named `name`. */
+export function hasChildNamed(node: LintNode | undefined, name: string): boolean {
+  return firstChildNamed(node, name) !== undefined;
+}
 
-  let index = childIndexes.get(children);
-  if (!index) {
-    index = new Map();
-    for (const child of children) {
-      const list = index.get(child.name);
-      if (list) list.push(child);
-      else index.set(child.name, [child]);
-    }
-    childIndexes.set(children, index);
+/** Returns the first directive named `name` directly inside `node`'s block, without building a list. */
+export function firstChildNamed(node: LintNode | undefined, name: string): LintNode | undefined {
+  const children = node?.children;
+  if (!children) return undefined;
+  if (children.length > maxScannedChildren) return indexOf(children).get(name)?.[0];
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index] as LintNode;
+    if (child.name === name) return child;
   }
-  return index.get(name) ?? emptyList;
+  return undefined;
+}
+
+/** Returns the nodes of `list` named `name`, in order: scanned in a short list, looked up in a long one. */
+function namedIn(list: readonly LintNode[], name: string): readonly LintNode[] {
+  if (list.length > maxScannedChildren) return indexOf(list).get(name) ?? emptyList;
+
+  // Counting first gives an array of the exact size; one grown by push keeps spare slots.
+  let count = 0;
+  for (let index = 0; index < list.length; index++) if ((list[index] as LintNode).name === name) count++;
+  if (count === 0) return emptyList;
+
+  const found = new Array<LintNode>(count);
+  let next = 0;
+  for (let index = 0; index < list.length && next < count; index++) {
+    const node = list[index] as LintNode;
+    if (node.name === name) found[next++] = node;
+  }
+  return found;
+}
+
+function indexOf(list: readonly LintNode[]): Map<string, LintNode[]> {
+  let index = childIndexes.get(list);
+  if (index) return index;
+
+  index = new Map();
+  for (let position = 0; position < list.length; position++) {
+    const node = list[position] as LintNode;
+    const named = index.get(node.name);
+    if (named) named.push(node);
+    else index.set(node.name, [node]);
+  }
+  childIndexes.set(list, index);
+  return index;
 }
 
 /** Finds the nearest enclosing directive named `name`. */
@@ -155,6 +206,7 @@ export function siblings(node: LintNode, tree: LintTree): LintNode[] {
  * Returns the directives named `name` that are in effect at `node`. nginx
  * inherits array-type directives whole: the nearest level that sets the
  * directive at least once wins, and the levels above it are not merged in.
+ * The returned list may be shared: do not change it.
  */
 export function effectiveDirectives(node: LintNode, name: string, tree: LintTree): readonly LintNode[] {
   let level: LintNode | undefined = node;
@@ -163,7 +215,30 @@ export function effectiveDirectives(node: LintNode, name: string, tree: LintTree
     if (found.length > 0) return found;
     level = level.parent;
   }
-  return tree.roots.filter((root) => root.name === name);
+  return namedIn(tree.roots, name);
+}
+
+/**
+ * Returns the last directive named `name` in effect at `node`, which is the
+ * one that counts for a directive that may appear once per level, such as
+ * `proxy_http_version`; undefined when no level sets it.
+ */
+export function lastEffectiveDirective(node: LintNode, name: string, tree: LintTree): LintNode | undefined {
+  for (let level: LintNode | undefined = node; level; level = level.parent) {
+    const last = lastNamedIn(level.children, name);
+    if (last) return last;
+  }
+  return lastNamedIn(tree.roots, name);
+}
+
+function lastNamedIn(list: readonly LintNode[] | undefined, name: string): LintNode | undefined {
+  if (!list) return undefined;
+  if (list.length > maxScannedChildren) return indexOf(list).get(name)?.at(-1);
+  for (let index = list.length - 1; index >= 0; index--) {
+    const node = list[index] as LintNode;
+    if (node.name === name) return node;
+  }
+  return undefined;
 }
 
 /** Finds the http `server` block that contains a node. */

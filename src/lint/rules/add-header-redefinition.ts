@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { atLeast } from '../target.js';
-import { childrenNamed, nearestLevelWith, type LintNode } from '../tree.js';
+import { childrenNamed, firstChildNamed, nearestLevelWith, type LintNode } from '../tree.js';
 
 /** Levels at which add_header may appear and inherits from the enclosing level. */
 const headerLevels = new Set(['http', 'server', 'location', 'if']);
@@ -20,7 +20,7 @@ export const addHeaderRedefinition = defineRule({
       add_header: (node) => {
         const level = node.parent;
         if (!level || !headerLevels.has(level.name)) return;
-        if (childrenNamed(level, 'add_header')[0] !== node) return;
+        if (firstChildNamed(level, 'add_header') !== node) return;
         if (inheritDirective && inheritMode(level) !== 'on') return;
 
         const inherited = nearestLevelWith(level.parent, 'add_header');

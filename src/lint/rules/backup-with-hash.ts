@@ -1,4 +1,4 @@
-import { balancersWithoutBackup, serverParameters } from '../nginx-values.js';
+import { balancersWithoutBackup, serverParameter } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 
 export const backupWithHash = defineRule({
@@ -19,7 +19,7 @@ export const backupWithHash = defineRule({
         if (!balancer) return;
 
         children.forEach((child, index) => {
-          if (child.name !== 'server' || !serverParameters(child).has('backup')) return;
+          if (child.name !== 'server' || serverParameter(child, 'backup') === undefined) return;
           context.report({
             node: child,
             messageId: index > balancerIndex ? 'backupAfter' : 'backupBefore',

@@ -1,4 +1,4 @@
-import { serverParameters } from '../nginx-values.js';
+import { serverParameter } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 
 /** `hash … consistent` puts weight × 160 points per address on its ring (ngx_http_upstream_update_chash()). */
@@ -21,7 +21,7 @@ export const consistentHashHugeWeight = defineRule({
         const children = upstream.children ?? [];
         if (!children.some((child) => child.name === 'hash' && child.args[1] === 'consistent')) return;
         for (const server of children.filter((child) => child.name === 'server')) {
-          const weight = Number(serverParameters(server).get('weight') ?? 1);
+          const weight = Number(serverParameter(server, 'weight') ?? 1);
           if (!(weight > maxWeight)) continue;
           context.report({
             node: server,

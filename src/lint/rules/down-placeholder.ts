@@ -1,5 +1,6 @@
-import { serverParameters } from '../nginx-values.js';
+import { serverParameter } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
+import { childrenNamed, type LintNode } from '../tree.js';
 
 export const downPlaceholder = defineRule({
   id: 'down-placeholder',
@@ -13,20 +14,19 @@ export const downPlaceholder = defineRule({
   create(context) {
     return {
       upstream: (upstream) => {
-        const servers = (upstream.children ?? []).filter((child) => child.name === 'server');
-        const parameters = servers.map(serverParameters);
-        if (parameters.some((parameter) => parameter.has('backup') || parameter.has('resolve'))) return;
+        const servers = childrenNamed(upstream, 'server');
+        const has = (server: LintNode, parameter: string): boolean => serverParameter(server, parameter) !== undefined;
+        if (servers.some((server) => has(server, 'backup') || has(server, 'resolve'))) return;
 
-        const down = servers.filter((_, index) => parameters[index]?.has('down'));
-        const live = servers.filter((_, index) => !parameters[index]?.has('down') && !parameters[index]?.has('drain'));
+        const down = servers.filter((server) => has(server, 'down'));
+        const live = servers.filter((server) => !has(server, 'down') && !has(server, 'drain'));
         const liveServer = live[0];
         const firstDown = down[0];
         if (live.length !== 1 || !liveServer || !firstDown) return;
 
         // A single-peer group never counts failures (ngx_http_upstream_free_round_robin_peer()); max_fails=0 turns counting off too.
-        const liveParameters = parameters[servers.indexOf(liveServer)];
-        if (liveParameters?.get('max_fails') === '0') return;
-        const timeout = liveParameters?.get('fail_timeout');
+        if (serverParameter(liveServer, 'max_fails') === '0') return;
+        const timeout = serverParameter(liveServer, 'fail_timeout');
 
         context.report({
           node: firstDown,

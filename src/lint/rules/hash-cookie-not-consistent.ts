@@ -1,4 +1,4 @@
-import { serverParameters, variablesIn } from '../nginx-values.js';
+import { serverParameter, variablesIn } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 import { childrenNamed } from '../tree.js';
 
@@ -18,7 +18,7 @@ export const hashCookieNotConsistent = defineRule({
         if (!variablesIn(key).some((name) => name.startsWith('cookie_'))) return;
 
         // With fewer than two primary servers nginx never hashes: it falls back to round robin.
-        const primaries = childrenNamed(node.parent, 'server').filter((server) => !serverParameters(server).has('backup'));
+        const primaries = childrenNamed(node.parent, 'server').filter((server) => serverParameter(server, 'backup') === undefined);
         if (primaries.length < 2) return;
         context.report({
           node,

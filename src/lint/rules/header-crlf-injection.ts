@@ -14,9 +14,10 @@ export const headerCrlfInjection = defineRule({
     splitting: '${{variable}} is URL-decoded, so a request containing %0d%0a puts CR LF into this {{directive}} and can add headers of its choice',
   },
   create(context) {
-    const check = (node: LintNode, values: readonly string[]): void => {
-      for (const value of values) {
-        const variable = variablesIn(value).find((name) => decodedVariables.has(name) || (/^\d$/.test(name) && captureCanHoldNewline(node)));
+    // Checks the arguments from index `first` up to, not including, `end`.
+    const check = (node: LintNode, first: number, end: number): void => {
+      for (let index = first; index < Math.min(end, node.args.length); index++) {
+        const variable = variablesIn(node.args[index] as string).find((name) => decodedVariables.has(name) || (/^\d$/.test(name) && captureCanHoldNewline(node)));
         if (variable === undefined) continue;
         context.report({
           node,
@@ -28,10 +29,10 @@ export const headerCrlfInjection = defineRule({
       }
     };
     return {
-      add_header: (node) => check(node, node.args.slice(1, 2)),
-      proxy_set_header: (node) => check(node, node.args.slice(1, 2)),
-      return: (node) => check(node, node.args.slice(1)),
-      rewrite: (node) => check(node, node.args.slice(1, 2)),
+      add_header: (node) => check(node, 1, 2),
+      proxy_set_header: (node) => check(node, 1, 2),
+      return: (node) => check(node, 1, Infinity),
+      rewrite: (node) => check(node, 1, 2),
     };
   },
 });

@@ -1,7 +1,7 @@
 import { httpUpstreams, upstreamOfPass } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 import { atLeast } from '../target.js';
-import { childrenNamed, effectiveDirectives, type LintNode } from '../tree.js';
+import { effectiveDirectives, hasChildNamed, lastEffectiveDirective, type LintNode } from '../tree.js';
 
 export const keepaliveWithoutHttp11 = defineRule({
   id: 'keepalive-without-http11',
@@ -20,9 +20,9 @@ export const keepaliveWithoutHttp11 = defineRule({
       proxy_pass: (node) => {
         upstreams ??= httpUpstreams(context.tree);
         const upstream = upstreamOfPass(node, upstreams);
-        if (!upstream || childrenNamed(upstream, 'keepalive').length === 0) return;
+        if (!upstream || !hasChildNamed(upstream, 'keepalive')) return;
 
-        const version = effectiveDirectives(node.parent ?? node, 'proxy_http_version', context.tree).at(-1)?.args[0];
+        const version = lastEffectiveDirective(node.parent ?? node, 'proxy_http_version', context.tree)?.args[0];
         // HTTP/2 backend connections (1.29.4 and later) go into the keepalive cache without any Connection header.
         if (version === '2') return;
         const headers = effectiveDirectives(node.parent ?? node, 'proxy_set_header', context.tree);

@@ -1,4 +1,4 @@
-import { listenParameters } from '../nginx-values.js';
+import { hasListenParameter } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 import { atLeast } from '../target.js';
 
@@ -14,7 +14,7 @@ export const listenHttp2Deprecated = defineRule({
     return {
       listen: (node) => {
         if (node.context !== 'server' || !atLeast(context.target, '1.25.1')) return;
-        if (!listenParameters(node).has('http2')) return;
+        if (!hasListenParameter(node, 'http2')) return;
         context.report({ node, messageId: 'deprecated', hint: 'Remove "http2" from the listen line and add "http2 on;" to the server.' });
       },
     };

@@ -1,4 +1,4 @@
-import { parseDuration, serverParameters } from '../nginx-values.js';
+import { parseDuration, serverParameter } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 
 
@@ -17,7 +17,7 @@ export const longFailTimeout = defineRule({
     return {
       server: (node) => {
         if (node.context !== 'upstream' && node.context !== 'stream-upstream') return;
-        const value = serverParameters(node).get('fail_timeout');
+        const value = serverParameter(node, 'fail_timeout');
         if (typeof value !== 'string') return;
         const seconds = parseDuration(value);
         if (seconds === undefined || seconds <= maxSeconds) return;

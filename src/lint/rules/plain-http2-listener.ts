@@ -1,7 +1,7 @@
-import { listenParameters } from '../nginx-values.js';
+import { hasListenParameter } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 import { atLeast } from '../target.js';
-import { childrenNamed } from '../tree.js';
+import { childrenNamed, type LintNode } from '../tree.js';
 
 export const plainHttp2Listener = defineRule({
   id: 'plain-http2-listener',
@@ -18,11 +18,10 @@ export const plainHttp2Listener = defineRule({
     return {
       listen: (node) => {
         if (node.context !== 'server') return;
-        const parameters = listenParameters(node);
-        if (!isPlainHttp2(parameters)) return;
+        if (!isPlainHttp2(node)) return;
 
         // A server that also listens with TLS or plain HTTP/1.x still serves browsers, so the h2c-only port is likely deliberate.
-        const otherListeners = childrenNamed(node.parent, 'listen').some((listen) => !isPlainHttp2(listenParameters(listen)));
+        const otherListeners = childrenNamed(node.parent, 'listen').some((listen) => !isPlainHttp2(listen));
         context.report({
           node,
           messageId: otherListeners ? 'h2cPort' : 'h2Only',
@@ -35,6 +34,6 @@ export const plainHttp2Listener = defineRule({
   },
 });
 
-function isPlainHttp2(parameters: ReadonlySet<string>): boolean {
-  return parameters.has('http2') && !parameters.has('ssl') && !parameters.has('quic');
+function isPlainHttp2(listen: LintNode): boolean {
+  return hasListenParameter(listen, 'http2') && !hasListenParameter(listen, 'ssl') && !hasListenParameter(listen, 'quic');
 }

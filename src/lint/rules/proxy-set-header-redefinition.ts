@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { childrenNamed, nearestLevelWith } from '../tree.js';
+import { childrenNamed, firstChildNamed, nearestLevelWith } from '../tree.js';
 
 const headerLevels = new Set(['http', 'server', 'location', 'if']);
 
@@ -16,7 +16,7 @@ export const proxySetHeaderRedefinition = defineRule({
       proxy_set_header: (node) => {
         const level = node.parent;
         if (!level || !headerLevels.has(level.name)) return;
-        if (childrenNamed(level, 'proxy_set_header')[0] !== node) return;
+        if (firstChildNamed(level, 'proxy_set_header') !== node) return;
 
         const inherited = nearestLevelWith(level.parent, 'proxy_set_header');
         if (!inherited) return;

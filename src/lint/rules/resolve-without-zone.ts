@@ -1,7 +1,7 @@
-import { serverParameters } from '../nginx-values.js';
+import { serverParameter } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 import { atLeast } from '../target.js';
-import { childrenNamed, effectiveDirectives, type LintNode, type LintTree } from '../tree.js';
+import { hasChildNamed, lastEffectiveDirective, type LintNode, type LintTree } from '../tree.js';
 
 export const resolveWithoutZone = defineRule({
   id: 'resolve-without-zone',
@@ -18,7 +18,7 @@ export const resolveWithoutZone = defineRule({
     return {
       upstream: (upstream) => {
         if (upstream.context !== 'http' && upstream.context !== 'stream') return;
-        const resolving = (upstream.children ?? []).filter((child) => child.name === 'server' && serverParameters(child).has('resolve'));
+        const resolving = (upstream.children ?? []).filter((child) => child.name === 'server' && serverParameter(child, 'resolve') !== undefined);
         const first = resolving[0];
         if (!first) return;
         const name = upstream.args[0] ?? '';
@@ -27,7 +27,7 @@ export const resolveWithoutZone = defineRule({
           for (const server of resolving) context.report({ node: server, messageId: 'tooOld', data: { version: context.target.version }, hint: 'Target nginx 1.27.3 or later, or list the addresses without "resolve".' });
           return;
         }
-        if (childrenNamed(upstream, 'zone').length === 0) {
+        if (!hasChildNamed(upstream, 'zone')) {
           context.report({ node: first, messageId: 'noZone', data: { upstream: name }, hint: `Add "zone ${name} 64k;" to the upstream block.` });
         }
         if (!hasResolver(upstream, context.tree)) {
@@ -39,5 +39,5 @@ export const resolveWithoutZone = defineRule({
 });
 
 function hasResolver(upstream: LintNode, tree: LintTree): boolean {
-  return childrenNamed(upstream, 'resolver').length > 0 || effectiveDirectives(upstream.parent ?? upstream, 'resolver', tree).length > 0;
+  return hasChildNamed(upstream, 'resolver') || lastEffectiveDirective(upstream.parent ?? upstream, 'resolver', tree) !== undefined;
 }

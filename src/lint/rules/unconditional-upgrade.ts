@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { effectiveDirectives } from '../tree.js';
+import { lastEffectiveDirective } from '../tree.js';
 
 export const unconditionalUpgrade = defineRule({
   id: 'unconditional-upgrade',
@@ -19,7 +19,7 @@ export const unconditionalUpgrade = defineRule({
         const value = node.args[1] ?? '';
         const hint = 'Map $http_upgrade to the Connection value ("map $http_upgrade $connection_upgrade { default upgrade; \'\' \'\'; }") and send the variables instead.';
         if (name === 'connection' && /^upgrade$/i.test(value)) {
-          const version = effectiveDirectives(node.parent ?? node, 'proxy_http_version', context.tree).at(-1)?.args[0];
+          const version = lastEffectiveDirective(node.parent ?? node, 'proxy_http_version', context.tree)?.args[0];
           if (version === '2') context.report({ node, messageId: 'connectionHttp2', data: { value }, hint, severity: 'error' });
           else context.report({ node, messageId: 'connection', data: { value }, hint });
           return;

@@ -1,7 +1,7 @@
 import { listenParameters } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 import { atLeast } from '../target.js';
-import { childrenNamed, effectiveDirectives, enclosingServer } from '../tree.js';
+import { childrenNamed, enclosingServer, lastEffectiveDirective } from '../tree.js';
 
 export const websocketOverHttp2 = defineRule({
   id: 'websocket-over-http2',
@@ -20,7 +20,7 @@ export const websocketOverHttp2 = defineRule({
         const location = node.parent;
         if (!location) return;
 
-        const version = effectiveDirectives(location, 'proxy_http_version', context.tree).at(-1)?.args[0];
+        const version = lastEffectiveDirective(location, 'proxy_http_version', context.tree)?.args[0];
         if (version === '2') {
           context.report({ node, messageId: 'backend', hint: 'Use "proxy_http_version 1.1;" in locations that carry WebSocket traffic.' });
           return;
