@@ -121,14 +121,6 @@ for (const level of levels) {
 describe('known proxy divergences on native sticky', () => {
   const directory = `${scenarioDirectory}/proxy-divergences`;
   const files = readdirSync(directory).filter((name) => name.endsWith('.yaml')).sort();
-  /**
-   * Divergences that depend on timing and so do not show in every run: on an
-   * idle machine nginx shows this one every time, but under load its two
-   * concurrent retries can both reach the backup before either connect fails.
-   */
-  const timingDependent: Record<string, string> = {
-    'concurrent-retry-to-failed-backup.yaml': 'nginx itself does not always show it under load',
-  };
   let found: Availability<{ source: NginxSource; version: string }> | undefined;
   let session: DiffSession | undefined;
 
@@ -143,11 +135,6 @@ describe('known proxy divergences on native sticky', () => {
   });
 
   for (const file of files) {
-    const reason = timingDependent[file];
-    if (reason !== undefined) {
-      it.skip(`${file.replace(/\.yaml$/, '')} (timing-dependent: ${reason})`, () => undefined);
-      continue;
-    }
     it(file.replace(/\.yaml$/, ''), async (context) => {
       useOrSkip(context, found);
       const loaded = await loadScenarioFile(`${directory}/${file}`);

@@ -8,6 +8,7 @@
 import type { AttemptTimeouts, BodyResult, BodySink, HeaderOutcome, UpstreamBody, UpstreamResponseHead, UpstreamTunnel } from './attempt.js';
 import { ChunkedDecoder, ResponseHeadParser, type ResponseHead } from './http1-parser.js';
 import { destroyConnection, type KeepalivePool, type UpstreamConnection } from './pool.js';
+import { startUpstreamTimeout, type UpstreamTimeout } from './timers.js';
 
 export interface Http1Request {
   method: string;
@@ -29,7 +30,7 @@ class Http1Exchange implements UpstreamBody {
   private head: ResponseHead | undefined;
   private decoder: ChunkedDecoder | undefined;
   private received = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timeout: UpstreamTimeout | undefined;
   private settleHeader: ((outcome: HeaderOutcome) => void) | undefined;
   private settleBody: ((result: BodyResult) => void) | undefined;
   private sink: BodySink | undefined;
@@ -73,8 +74,8 @@ class Http1Exchange implements UpstreamBody {
   }
 
   private arm(ms: number, message: string): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.onTimeout(message), ms);
+    this.timeout?.cancel();
+    this.timeout = startUpstreamTimeout(ms, () => this.onTimeout(message));
   }
 
   private readonly onTimeout = (message: string): void => {
@@ -232,7 +233,7 @@ class Http1Exchange implements UpstreamBody {
   }
 
   private cleanup(): void {
-    clearTimeout(this.timer);
+    this.timeout?.cancel();
     this.socket.off('data', this.onData);
     this.socket.off('close', this.onClose);
   }

@@ -10,6 +10,7 @@ import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type Outgo
 import type { HeaderField } from '../variables.js';
 import type { AttemptTimeouts, BodyResult, BodySink, HeaderOutcome, UpstreamBody } from './attempt.js';
 import { destroyConnection, type KeepalivePool, type UpstreamConnection } from './pool.js';
+import { startUpstreamTimeout, type UpstreamTimeout } from './timers.js';
 
 export interface Http2Request {
   method: string;
@@ -59,15 +60,15 @@ export function runHttp2Attempt(connection: UpstreamConnection, pool: KeepaliveP
     }
 
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timeout: UpstreamTimeout | undefined;
     const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => fail('timeout', 'upstream timed out (110: Connection timed out) while reading response header from upstream'), timeouts.readMs);
+      timeout?.cancel();
+      timeout = startUpstreamTimeout(timeouts.readMs, () => fail('timeout', 'upstream timed out (110: Connection timed out) while reading response header from upstream'));
     };
     const fail = (kind: 'error' | 'timeout', message: string) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timeout?.cancel();
       stream.close(constants.NGHTTP2_CANCEL);
       destroyConnection(connection);
       resolve({ kind, message, requestSent: true });
@@ -86,7 +87,7 @@ export function runHttp2Attempt(connection: UpstreamConnection, pool: KeepaliveP
       if (status >= 100 && status < 200) return;
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timeout?.cancel();
       stream.removeAllListeners('close');
       stream.removeAllListeners('error');
       const fields = headerFields(headers);
@@ -127,15 +128,15 @@ class Http2Body implements UpstreamBody {
     return new Promise((resolve) => {
       const stream = this.stream;
       let trailers: HeaderField[] | undefined;
-      let timer: NodeJS.Timeout | undefined;
+      let timeout: UpstreamTimeout | undefined;
       const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => finish('timeout'), this.timeouts.readMs);
+        timeout?.cancel();
+        timeout = startUpstreamTimeout(this.timeouts.readMs, () => finish('timeout'));
       };
       const finish = (result: BodyResult) => {
         if (this.done) return;
         this.done = true;
-        clearTimeout(timer);
+        timeout?.cancel();
         stream.removeAllListeners('data');
         if (result === 'complete') {
           sink.end(trailers);

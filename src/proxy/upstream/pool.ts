@@ -12,6 +12,7 @@ import { connect as connectHttp2, type ClientHttp2Session } from 'node:http2';
 import { connect as connectTcp, type Socket } from 'node:net';
 
 import type { PlanEndpoint, PlanKeepalive } from '../../plan/types.js';
+import { startUpstreamTimeout } from './timers.js';
 
 export interface UpstreamConnection {
   readonly peerName: string;
@@ -31,18 +32,18 @@ export function connectPeer(endpoint: PlanEndpoint, peerName: string, timeoutMs:
   return new Promise((resolve) => {
     const socket = endpoint.kind === 'unix' ? connectTcp({ path: endpoint.path }) : connectTcp({ host: endpoint.host, port: endpoint.port });
     socket.setNoDelay(true);
-    const timer = setTimeout(() => {
+    const timeout = startUpstreamTimeout(timeoutMs, () => {
       socket.destroy();
       resolve({ kind: 'timeout' });
-    }, timeoutMs);
+    });
     const fail = (error: Error) => {
-      clearTimeout(timer);
+      timeout.cancel();
       socket.destroy();
       resolve({ kind: 'error', message: error.message });
     };
     socket.once('error', fail);
     socket.once('connect', () => {
-      clearTimeout(timer);
+      timeout.cancel();
       socket.off('error', fail);
       // Errors after the connect reach the attempt that uses the connection as a 'close' event.
       socket.on('error', ignoreError);
