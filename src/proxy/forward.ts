@@ -219,6 +219,8 @@ async function proxy(state: RequestState, location: PlanLocation, body: Buffer |
 
     const peer = step.peer;
     state.peer = peer;
+    // A new attempt has no response yet (ngx_http_upstream_reinit() clears the previous one's headers).
+    facts.upstreamHeaders = undefined;
     const attemptStart = performance.now();
     let connection: UpstreamConnection | undefined = pool.take(peer.name);
     const cached = connection !== undefined;
@@ -242,6 +244,8 @@ async function proxy(state: RequestState, location: PlanLocation, body: Buffer |
     }
 
     state.headerMs = performance.now() - attemptStart;
+    // Sticky learn reads $upstream_cookie_NAME from this response when it is reported and when the use finishes.
+    facts.upstreamHeaders = outcome.head.headers;
     step = use.report({ kind: 'response', status: outcome.head.status }, true);
     if (step.kind === 'pass') return passResponse(state, outcome, attemptStart, log);
     outcome.body.discard();
