@@ -13,7 +13,7 @@ import type { Downstream } from './downstream.js';
 import { closingStatuses, errorPage } from './error-pages.js';
 import { logEvents, type AccessRecord, type ProxyLogger } from './logging.js';
 import { normalizeUri } from './locations.js';
-import { buildUpstreamHeaders, serializeUpstreamHead } from './request-headers.js';
+import { buildUpstreamHeaders, serializeUpstreamHead, upstreamAuthority } from './request-headers.js';
 import { addedHeaders, passedBackendHeaders } from './response-headers.js';
 import type { ProxyRuntime } from './runtime.js';
 import { validateHost, type ListenSocket } from './server-names.js';
@@ -272,7 +272,7 @@ function sendAttempt(state: RequestState, location: PlanLocation, connection: Up
         method: facts.method,
         path: facts.requestUri,
         scheme: 'http',
-        authority: rules.headers.hostSet ? undefined : facts.proxyHost,
+        authority: upstreamAuthority(rules.headers, facts),
         headers: buildUpstreamHeaders(rules.headers, facts, down.headers),
         body,
       },

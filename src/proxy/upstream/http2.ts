@@ -16,15 +16,15 @@ export interface Http2Request {
   method: string;
   path: string;
   scheme: 'http';
-  /** :authority, or undefined when the location configures Host (grpc_set_header Host). */
+  /** :authority, or undefined when nginx sends none (a configured Host before 1.31.4, which goes out as a `host` header). */
   authority: string | undefined;
   headers: readonly HeaderField[];
   /** A buffered body, or a stream of it (gRPC sends the body unbuffered). */
   body: Buffer | NodeJS.ReadableStream | undefined;
 }
 
-/** Connection-specific headers that HTTP/2 forbids; a backend's copy of them is dropped. */
-const connectionHeaders = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+/** Connection-specific headers that HTTP/2 forbids; a client's copy of them is not passed on. */
+const connectionHeaders = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 
 export function runHttp2Attempt(connection: UpstreamConnection, pool: KeepalivePool, request: Http2Request, timeouts: AttemptTimeouts): Promise<HeaderOutcome> {
   return new Promise((resolve) => {
@@ -37,12 +37,10 @@ export function runHttp2Attempt(connection: UpstreamConnection, pool: KeepaliveP
 
     const outgoing: OutgoingHttpHeaders = { ':method': request.method, ':scheme': request.scheme, ':path': request.path };
     if (request.authority !== undefined) outgoing[':authority'] = request.authority;
+    // NOTE: a request with neither :authority nor host gets `:authority: PEER` from node, where nginx before 1.31.4
+    // sends neither. That happens only when a configured Host evaluates to an empty value.
     for (const header of request.headers) {
       const name = header.name.toLowerCase();
-      if (name === 'host') {
-        outgoing[':authority'] ??= header.value;
-        continue;
-      }
       if (connectionHeaders.has(name) || (name === 'te' && header.value !== 'trailers')) continue;
       const existing = outgoing[name];
       outgoing[name] = existing === undefined ? header.value : [...(Array.isArray(existing) ? existing : [String(existing)]), header.value];

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { compareObservations } from '../../../src/diff/compare.js';
 import { explain, explanationFacts, loadExplainedDifferences } from '../../../src/diff/explained.js';
-import { matchAccessRecords, parseAttempts, parseSetCookie, type Observation } from '../../../src/diff/observation.js';
+import { matchAccessRecords, observe, parseAttempts, parseSetCookie, type Observation } from '../../../src/diff/observation.js';
+import type { BackendRequestRecord } from '../../../src/diff/backend.js';
 import { BackendSet } from '../../../src/diff/testbed.js';
 import { compileSpecText } from '../../../src/compile.js';
 import type { SpecDocument } from '../../../src/spec/types.js';
@@ -116,6 +117,20 @@ describe('compareObservations', () => {
     const later = (expiresIn: number) => observation({ cookies: [{ ...observation().cookies[0]!, expiresIn }] });
     expect(compareObservations(observation(), later(3602))).toEqual([]);
     expect(compareObservations(observation(), later(3603)).map((difference) => difference.field)).toEqual(['cookies[srv_id].expiresIn']);
+  });
+
+  it('tells a Host header from :authority', () => {
+    const received = (headers: Record<string, string>): Observation => {
+      const record: BackendRequestRecord = { sequence: 1, method: 'GET', path: '/', headers, bodyBytes: 0, httpVersion: '2.0', remoteAddress: '127.0.0.1', remotePort: 40000 };
+      const response = { status: 200, headers: {}, body: Buffer.alloc(0) };
+      return observe({ response, access: undefined, received: [record], responseHeaders: [], backends: backendSet(), affinity });
+    };
+    const withHost = received({ host: 'shop.example.com' });
+    const withAuthority = received({ ':authority': 'shop.example.com' });
+
+    expect(withHost.received[0]).toMatchObject({ host: 'shop.example.com', authority: '' });
+    expect(withAuthority.received[0]).toMatchObject({ host: '', authority: 'shop.example.com' });
+    expect(compareObservations(withHost, withAuthority).map((difference) => difference.field)).toEqual(['received']);
   });
 
   it('compares cookie attributes', () => {
