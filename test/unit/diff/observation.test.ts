@@ -158,4 +158,40 @@ describe('explained differences', () => {
     expect(explain({ field: 'status', values: [200, 502] }, entries, compile(randomSpec))).toBeUndefined();
     expect(explain(difference, entries, { ...compile(randomSpec), scope: 'versions' })).toBeUndefined();
   });
+
+  it('explains a request that nghttp2 reset', async () => {
+    const { entries } = await loadExplainedDifferences();
+    const context = { scope: 'proxy' as const, ...explanationFacts(compileSpecText(JSON.stringify(spec), 'spec.json').plan!) };
+    const rejected: Observation = {
+      status: undefined,
+      error: 'stream reset: PROTOCOL_ERROR',
+      cookies: [],
+      headers: {},
+      received: [],
+      body: { bytes: 0, digest: 'e3b0c44298fc1c14' },
+    };
+    const answered = observation({ status: 400, backend: undefined, tried: [], cookies: [], headers: { server: 'nginx/1.30.6', 'content-type': 'text/html' } });
+    const differences = compareObservations(answered, rejected);
+
+    expect(differences.map((difference) => difference.field)).toEqual(['status', 'error', 'tried', 'headers.content-type', 'headers.server', 'body']);
+    for (const difference of differences) expect(explain(difference, entries, context)?.id, difference.field).toMatch(/^nghttp2-rejects-request/);
+  });
+
+  it('does not explain a PROTOCOL_ERROR after a response', async () => {
+    const { entries } = await loadExplainedDifferences();
+    const context = { scope: 'proxy' as const, ...explanationFacts(compileSpecText(JSON.stringify(spec), 'spec.json').plan!) };
+    const difference = { field: 'error', values: ['stream reset: INTERNAL_ERROR', 'stream reset: PROTOCOL_ERROR'] as [unknown, unknown] };
+
+    expect(explain(difference, entries, context)).toBeUndefined();
+  });
+
+  it('explains the GOAWAY code of a reset flood only', async () => {
+    const { entries } = await loadExplainedDifferences();
+    const context = { scope: 'proxy' as const, ...explanationFacts(compileSpecText(JSON.stringify(spec), 'spec.json').plan!) };
+    const flood = { field: 'error', values: ['connection closed by GOAWAY NO_ERROR', 'connection closed by GOAWAY INTERNAL_ERROR'] as [unknown, unknown] };
+    const other = { field: 'error', values: ['connection closed by GOAWAY NO_ERROR', 'connection closed by GOAWAY PROTOCOL_ERROR'] as [unknown, unknown] };
+
+    expect(explain(flood, entries, context)?.id).toBe('nghttp2-reset-flood-goaway');
+    expect(explain(other, entries, context)).toBeUndefined();
+  });
 });
