@@ -126,9 +126,11 @@ export function upstreamAuthority(rules: HeaderRules, facts: RequestFacts): stri
 /**
  * Serializes an HTTP/1.x request head: the request line, then the same
  * header lines as buildUpstreamHeaders(), without building them as objects
- * first, because this runs for every request.
+ * first, because this runs for every request. The result is a latin1 string,
+ * one character per byte as the header bytes arrived, which the socket
+ * writes without a Buffer of its own.
  */
-export function serializeUpstreamHead(requestLine: string, rules: HeaderRules, facts: RequestFacts, clientHeaders: readonly HeaderField[]): Buffer {
+export function serializeUpstreamHead(requestLine: string, rules: HeaderRules, facts: RequestFacts, clientHeaders: readonly HeaderField[]): string {
   let text = `${requestLine}\r\n`;
   if (rules.hostApart) {
     const host = upstreamHost(rules, facts);
@@ -141,7 +143,7 @@ export function serializeUpstreamHead(requestLine: string, rules: HeaderRules, f
   for (const header of clientHeaders) {
     if (!rules.replaced.has(header.name.toLowerCase())) text += `${header.name}: ${header.value}\r\n`;
   }
-  return Buffer.from(`${text}\r\n`, 'latin1');
+  return `${text}\r\n`;
 }
 
 /** Builds the header lines for one request: configured and default lines with non-empty values, then the client's others. */
