@@ -26,9 +26,15 @@ export interface UpstreamTimeout {
   cancel(): void;
 }
 
-interface Entry extends UpstreamTimeout {
-  callback: () => void;
-  group: Group;
+class Entry implements UpstreamTimeout {
+  constructor(
+    readonly callback: () => void,
+    readonly group: Group,
+  ) {}
+
+  cancel(): void {
+    cancelEntry(this);
+  }
 }
 
 interface Group {
@@ -60,11 +66,7 @@ export function startUpstreamTimeout(ms: number, callback: () => void): Upstream
     currentGroups.set(ms, group);
   }
 
-  const entry: Entry = {
-    callback,
-    group,
-    cancel: () => cancelEntry(entry),
-  };
+  const entry = new Entry(callback, group);
   group.entries.add(entry);
   return entry;
 }

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { startUpstreamTimeout } from '../../../src/proxy/upstream/timers.js';
+import { startUpstreamTimeout, type UpstreamTimeout } from '../../../src/proxy/upstream/timers.js';
 
 /** Spins until the wall clock has moved past the next millisecond, so two arms land on different milliseconds. */
 function crossMillisecond(): void {
@@ -47,12 +47,12 @@ describe('upstream timeouts', () => {
     const finished = new Promise<void>((resolve) => {
       last = resolve;
     });
-    const second = { cancel: () => undefined } as { cancel(): void };
+    let second: UpstreamTimeout | undefined;
     startUpstreamTimeout(10, () => {
       events.push('first');
-      second.cancel();
+      second?.cancel();
     });
-    Object.assign(second, startUpstreamTimeout(10, () => events.push('second')));
+    second = startUpstreamTimeout(10, () => events.push('second'));
     startUpstreamTimeout(10, () => {
       events.push('third');
       last!();
