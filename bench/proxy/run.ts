@@ -15,8 +15,10 @@
  * h2sticky proxy as one
  * process (keepalive 512), nginx with worker_processes 1 (keepalive 512)
  * (the local binary, which is what the spec targets), http2-proxy and
- * @fastify/http-proxy. Runs are interleaved (every server and protocol once
- * per round) so that load from other programs on the machine spreads over
+ * @fastify/http-proxy. One unrecorded run per server and protocol comes
+ * first. Runs are interleaved: every server and protocol once per round, and
+ * each round starts with the next server. So load from other programs on the
+ * machine, and the backends' work left over from the run before, spread over
  * all of them. Each h2load run sends --requests requests over --clients
  * connections, at most 1000 per connection: nginx (and the proxy, which
  * copies it) sends GOAWAY after keepalive_requests (1000) requests, and
@@ -99,6 +101,10 @@ async function startPeer(name: string, script: string, backendPorts: number[]): 
   return { name, plainPort, tlsPort, stop: () => stopChild(child) };
 }
 
+function urlOf(server: Server, protocol: Run['protocol']): string {
+  return protocol === 'h2c' ? `http://127.0.0.1:${server.plainPort}/` : `https://127.0.0.1:${server.tlsPort}/`;
+}
+
 function median(numbers: number[]): number {
   const sorted = [...numbers].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -122,11 +128,16 @@ async function main(): Promise<void> {
 
   const runs: Run[] = [];
   try {
+    // One unrecorded run per server and protocol opens the backend connections and warms up the JIT.
+    for (const server of servers) {
+      for (const protocol of ['h2c', 'h2 (TLS)'] as const) h2load(urlOf(server, protocol), { requests, clients, streams });
+    }
     for (let round = 1; round <= rounds; round++) {
-      for (const server of servers) {
+      // Each round starts with the next server, so that no server is always measured right after the same one.
+      const order = servers.map((_, index) => servers[(index + round - 1) % servers.length]!);
+      for (const server of order) {
         for (const protocol of ['h2c', 'h2 (TLS)'] as const) {
-          const url = protocol === 'h2c' ? `http://127.0.0.1:${server.plainPort}/` : `https://127.0.0.1:${server.tlsPort}/`;
-          const result = h2load(url, { requests, clients, streams });
+          const result = h2load(urlOf(server, protocol), { requests, clients, streams });
           runs.push({ server: server.name, protocol, round, ...result });
           process.stderr.write(`round ${round} ${server.name} ${protocol}: ${result.requestsPerSecond.toFixed(0)} req/s, mean ${result.meanLatencyMs.toFixed(2)} ms, ${result.failed} failed\n`);
         }
