@@ -168,7 +168,9 @@ export class KeepalivePool {
   /**
    * Listens once per connection: data or a close on an idle connection makes
    * it unusable, as ngx_http_upstream_keepalive_close_handler() decides. The
-   * listeners stay while the connection is in use and then do nothing.
+   * listeners stay while the connection is in use and then do nothing. They
+   * run before the exchange's listener, so the read that completes a response
+   * and caches the connection does not count as data on an idle connection.
    */
   private watch(connection: UpstreamConnection): void {
     if (this.watched.has(connection)) return;
@@ -181,9 +183,9 @@ export class KeepalivePool {
       connection.session.on('close', onEvent);
       connection.session.on('goaway', onEvent);
     } else {
-      connection.socket.on('data', onEvent);
-      connection.socket.on('close', onEvent);
-      connection.socket.on('end', onEvent);
+      connection.socket.prependListener('data', onEvent);
+      connection.socket.prependListener('close', onEvent);
+      connection.socket.prependListener('end', onEvent);
     }
   }
 
