@@ -2,7 +2,11 @@
  * Requests per second and latency of the reference proxy against nginx and
  * two Node proxies, measured with h2load over h2c and over TLS (ALPN h2).
  *
- *   npx tsx bench/proxy/run.ts [--rounds 3] [--requests 15000] [--clients 16] [--streams 32]
+ *   npx tsx bench/proxy/run.ts [--rounds 3] [--requests 15000] [--clients 16] [--streams 32] [--baseline DIR]
+ *
+ * --baseline DIR adds the proxy of another checkout with a built dist/ (an
+ * older commit, say) as "h2sticky proxy (baseline)", so that a change is
+ * measured against its parent in the same interleaved rounds.
  *
  * Every server passes requests round robin to the same three loopback
  * backends (bench/proxy/backends.ts). Each keeps as many idle connections to
@@ -11,8 +15,10 @@
  * h2sticky proxy as one
  * process (keepalive 512), nginx with worker_processes 1 (keepalive 512)
  * (the local binary, which is what the spec targets), http2-proxy and
- * @fastify/http-proxy. Runs are interleaved (every server and protocol once
- * per round) so that load from other programs on the machine spreads over
+ * @fastify/http-proxy. One unrecorded run per server and protocol comes
+ * first. Runs are interleaved: every server and protocol once per round, and
+ * each round starts with the next server. So load from other programs on the
+ * machine, and the backends' work left over from the run before, spread over
  * all of them. Each h2load run sends --requests requests over --clients
  * connections, at most 1000 per connection: nginx (and the proxy, which
  * copies it) sends GOAWAY after keepalive_requests (1000) requests, and
@@ -22,19 +28,18 @@
  * bench/proxy/results.json.
  */
 
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-
-import { stringify } from 'yaml';
 
 import { compileSpecText } from '../../src/compile.js';
 import { readNginxBuildInfo } from '../../src/nginx/runner/executor.js';
 import { startNginx, type RunningNginx } from '../../src/nginx/runner/start.js';
 import { freePort } from '../../test/helpers/loopback.js';
+import { children, h2load, nginxVersionTarget, specText, startChild, stopChild } from './harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,13 +47,13 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '15000' },
     clients: { type: 'string', default: '16' },
     streams: { type: 'string', default: '32' },
+    baseline: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
 const requests = Number(values.requests);
 const clients = Number(values.clients);
 const streams = Number(values.streams);
-const nginxVersionTarget = '1.22.1';
 /** Idle upstream connections each server keeps: the streams h2load keeps in flight. */
 const idleConnections = clients * streams;
 if (requests / clients > 1000) throw new Error(`--requests ${requests} over --clients ${clients} is more than 1000 per connection, past nginx's keepalive_requests`);
@@ -69,81 +74,18 @@ interface Run {
   failed: number;
 }
 
-const children: ChildProcess[] = [];
-
-/** Starts a child process and waits until it prints a line starting with "ready". */
-function startChild(command: string, args: string[]): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolvePromise, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} did not become ready within 30 s`)), 30_000);
-    const check = (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((candidate) => candidate.startsWith('ready') || candidate.includes('listening on'));
-      if (line !== undefined) {
-        clearTimeout(timer);
-        resolvePromise({ child, line });
-      }
-    };
-    // h2sticky prints where it listens on standard error; the other children print "ready" on standard output.
-    child.stderr!.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      check(chunk);
-    });
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => reject(new Error(`${command} exited with code ${code} before it was ready`)));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolvePromise) => {
-    child.once('exit', () => resolvePromise());
-    child.kill('SIGTERM');
-  });
-}
-
-function specText(plainPort: number, tlsPort: number, backendPorts: number[]): string {
-  const certificates = resolve('fixtures/tls');
-  return stringify({
-    h2sticky: 1,
-    target: { nginx: nginxVersionTarget },
-    runtime: { worker_processes: 1 },
-    // NOTE: the spec schema rejects `access_log: off` (it matches both branches of a oneOf), so the bench writes /dev/null and turns the log off in the rendered config.
-    logging: { access_log: '/dev/null' },
-    upstreams: {
-      app: {
-        servers: backendPorts.map((port) => ({ address: `127.0.0.1:${port}` })),
-        affinity: { mode: 'cookie', name: 'srv_id' },
-        keepalive: { connections: idleConnections },
-      },
-    },
-    servers: [
-      {
-        server_names: ['bench.local'],
-        listen: [
-          { address: '127.0.0.1', port: plainPort, http2: true, h2c_only: true },
-          { address: '127.0.0.1', port: tlsPort, tls: true, http2: true },
-        ],
-        tls: { certificate: `${certificates}/test.crt`, key: `${certificates}/test.key` },
-        locations: [{ path: '/', upstream: 'app' }],
-      },
-    ],
-  });
-}
-
-async function startH2sticky(backendPorts: number[], directory: string): Promise<Server> {
+/** Starts `h2sticky proxy` from a checkout whose dist/ is built: this one, or the --baseline one under another name. */
+async function startH2sticky(backendPorts: number[], directory: string, checkout = '.', name = 'h2sticky proxy'): Promise<Server> {
   const [plainPort, tlsPort] = [await freePort(), await freePort()];
-  const spec = join(directory, 'h2sticky.yaml');
-  writeFileSync(spec, specText(plainPort, tlsPort, backendPorts));
-  const { child } = await startChild(process.execPath, ['bin/h2sticky.js', 'proxy', spec, '--log-level', 'warn']);
-  return { name: 'h2sticky proxy', plainPort, tlsPort, stop: () => stopChild(child) };
+  const spec = join(directory, `${name.replace(/\W+/g, '-')}.yaml`);
+  writeFileSync(spec, specText(plainPort, tlsPort, backendPorts, idleConnections));
+  const { child } = await startChild(process.execPath, [join(checkout, 'bin/h2sticky.js'), 'proxy', spec, '--log-level', 'warn']);
+  return { name, plainPort, tlsPort, stop: () => stopChild(child) };
 }
 
 async function startNginxServer(backendPorts: number[]): Promise<{ server: Server; version: string }> {
   const [plainPort, tlsPort] = [await freePort(), await freePort()];
-  const compiled = compileSpecText(specText(plainPort, tlsPort, backendPorts), 'bench.yaml', { target: { nginxVersion: nginxVersionTarget } });
+  const compiled = compileSpecText(specText(plainPort, tlsPort, backendPorts, idleConnections), 'bench.yaml', { target: { nginxVersion: nginxVersionTarget } });
   if (!compiled.config) throw new Error(`the bench spec does not compile: ${JSON.stringify(compiled.problems)}`);
   const source = { kind: 'local' as const, bin: 'nginx' };
   const { version } = await readNginxBuildInfo(source);
@@ -159,17 +101,8 @@ async function startPeer(name: string, script: string, backendPorts: number[]): 
   return { name, plainPort, tlsPort, stop: () => stopChild(child) };
 }
 
-function h2load(url: string): { requestsPerSecond: number; meanLatencyMs: number; failed: number } {
-  const output = execFileSync('h2load', ['-n', String(requests), '-c', String(clients), '-m', String(streams), '-t', '1', url], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  const rate = /finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(output);
-  const counts = /requests: \d+ total, \d+ started, \d+ done, \d+ succeeded, (\d+) failed/.exec(output);
-  const latency = /time for request:\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)/.exec(output);
-  if (!rate || !counts || !latency) throw new Error(`cannot read h2load output:\n${output}`);
-  const unit = { us: 0.001, ms: 1, s: 1000 } as const;
-  return { requestsPerSecond: Number(rate[1]), meanLatencyMs: Number(latency[5]) * unit[latency[6] as keyof typeof unit], failed: Number(counts[1]) };
+function urlOf(server: Server, protocol: Run['protocol']): string {
+  return protocol === 'h2c' ? `http://127.0.0.1:${server.plainPort}/` : `https://127.0.0.1:${server.tlsPort}/`;
 }
 
 function median(numbers: number[]): number {
@@ -187,6 +120,7 @@ async function main(): Promise<void> {
   const nginx = await startNginxServer(backendPorts);
   const servers: Server[] = [
     await startH2sticky(backendPorts, directory),
+    ...(values.baseline === undefined ? [] : [await startH2sticky(backendPorts, directory, values.baseline, 'h2sticky proxy (baseline)')]),
     nginx.server,
     await startPeer('http2-proxy', 'bench/proxy/peer-http2-proxy.ts', backendPorts),
     await startPeer('@fastify/http-proxy', 'bench/proxy/peer-fastify.ts', backendPorts),
@@ -194,11 +128,16 @@ async function main(): Promise<void> {
 
   const runs: Run[] = [];
   try {
+    // One unrecorded run per server and protocol opens the backend connections and warms up the JIT.
+    for (const server of servers) {
+      for (const protocol of ['h2c', 'h2 (TLS)'] as const) h2load(urlOf(server, protocol), { requests, clients, streams });
+    }
     for (let round = 1; round <= rounds; round++) {
-      for (const server of servers) {
+      // Each round starts with the next server, so that no server is always measured right after the same one.
+      const order = servers.map((_, index) => servers[(index + round - 1) % servers.length]!);
+      for (const server of order) {
         for (const protocol of ['h2c', 'h2 (TLS)'] as const) {
-          const url = protocol === 'h2c' ? `http://127.0.0.1:${server.plainPort}/` : `https://127.0.0.1:${server.tlsPort}/`;
-          const result = h2load(url);
+          const result = h2load(urlOf(server, protocol), { requests, clients, streams });
           runs.push({ server: server.name, protocol, round, ...result });
           process.stderr.write(`round ${round} ${server.name} ${protocol}: ${result.requestsPerSecond.toFixed(0)} req/s, mean ${result.meanLatencyMs.toFixed(2)} ms, ${result.failed} failed\n`);
         }

@@ -139,6 +139,7 @@ class Http2Connection implements ClientConnection {
         session.removeAllListeners('error');
         // Later session errors end the streams on it, which report them.
         session.on('error', () => undefined);
+        session.on('goaway', (code: number) => goawayCodes.set(session, code));
         this.session = session;
         resolve(session);
       });
@@ -149,6 +150,9 @@ class Http2Connection implements ClientConnection {
     });
   }
 }
+
+/** The error code of the GOAWAY each session received, so that a stream it ended can name it. */
+const goawayCodes = new WeakMap<ClientHttp2Session, number>();
 
 function sendOnSession(session: ClientHttp2Session, request: OutgoingRequest, timeoutMs: number): Promise<RawResponse> {
   return new Promise((resolve) => {
@@ -193,7 +197,7 @@ function sendOnSession(session: ClientHttp2Session, request: OutgoingRequest, ti
       const code = stream.rstCode;
       finish(code !== undefined && code !== http2Constants.NGHTTP2_NO_ERROR ? `stream reset: ${http2ErrorName(code)}` : undefined);
     });
-    stream.on('error', (error) => finish(describeError(error, stream.rstCode)));
+    stream.on('error', (error) => finish(describeError(error, stream.rstCode, goawayCodes.get(session))));
     stream.end(request.body);
   });
 }
@@ -266,12 +270,14 @@ class Http1Connection implements ClientConnection {
 }
 
 /** Error text that stays the same between runs: no ports, addresses or stack traces. */
-function describeError(error: unknown, rstCode?: number): string {
+function describeError(error: unknown, rstCode?: number, goawayCode?: number): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection reset';
   if (code === 'ERR_HTTP2_STREAM_ERROR' && rstCode !== undefined) return `stream reset: ${http2ErrorName(rstCode)}`;
-  if (code === 'ERR_HTTP2_SESSION_ERROR' || code === 'ERR_HTTP2_GOAWAY_SESSION') return 'connection closed by GOAWAY';
+  if (code === 'ERR_HTTP2_SESSION_ERROR' || code === 'ERR_HTTP2_GOAWAY_SESSION') {
+    return goawayCode === undefined ? 'connection closed by GOAWAY' : `connection closed by GOAWAY ${http2ErrorName(goawayCode)}`;
+  }
   if (code === 'ERR_HTTP2_ERROR') return 'HTTP/2 protocol error';
   if (code === 'HPE_INVALID_CONSTANT' || code?.startsWith('HPE_')) return 'invalid HTTP/1.1 response';
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code?.startsWith('ERR_SSL')) return 'TLS handshake failed';

@@ -39,7 +39,10 @@ export interface ReceivedObservation {
   method: string;
   path: string;
   httpVersion: string;
+  /** The Host header, empty when none came. */
   host: string;
+  /** The :authority pseudo-header of an HTTP/2 request, empty when none came. nginx sends one or the other, by version and config. */
+  authority: string;
   xForwardedFor: string;
   xForwardedProto: string;
 }
@@ -175,8 +178,8 @@ function receivedObservation(record: BackendRequestRecord & { backend?: string }
     method: record.method,
     path: record.path,
     httpVersion: record.httpVersion,
-    // HTTP/2 carries the host in :authority (RFC 9113, 8.3.1); a Host header, where sent, comes first.
-    host: header('host') || header(':authority'),
+    host: header('host'),
+    authority: header(':authority'),
     xForwardedFor: header('x-forwarded-for'),
     xForwardedProto: header('x-forwarded-proto'),
   };

@@ -4,7 +4,7 @@
  * response through this interface.
  */
 
-import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -148,8 +148,16 @@ export class Http2Downstream implements Downstream {
     else this.stream.end();
   }
 
+  /**
+   * Resets the stream with INTERNAL_ERROR, as nginx resets a stream whose
+   * response it cannot finish. stream.close(code) would end the writable
+   * side first (node 20.20), so the client would see END_STREAM after a body
+   * shorter than its content-length and reset the stream with
+   * PROTOCOL_ERROR itself. destroy() with an error sends only RST_STREAM,
+   * and node gives it INTERNAL_ERROR.
+   */
   abort(): void {
-    if (!this.closed && this.stream.session?.destroyed === false) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    if (!this.closed && this.stream.session?.destroyed === false) this.stream.destroy(new Error('the response cannot be completed'));
   }
 }
 

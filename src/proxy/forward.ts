@@ -13,7 +13,7 @@ import type { Downstream } from './downstream.js';
 import { closingStatuses, errorPage } from './error-pages.js';
 import { logEvents, type AccessRecord, type ProxyLogger } from './logging.js';
 import { normalizeUri } from './locations.js';
-import { buildUpstreamHeaders, serializeUpstreamHead } from './request-headers.js';
+import { buildUpstreamHeaders, serializeUpstreamHead, upstreamAuthority } from './request-headers.js';
 import { addedHeaders, passedBackendHeaders } from './response-headers.js';
 import type { ProxyRuntime } from './runtime.js';
 import { validateHost, type ListenSocket } from './server-names.js';
@@ -130,7 +130,7 @@ async function route(state: RequestState, socket: ListenSocket, log: ProxyLogger
   // grpc_pass streams the request body (ngx_http_grpc_handler() sets request_body_no_buffering); proxy_pass buffers it whole.
   if (match.location.module === 'grpc') return proxy(state, match.location, down.hasBody ? down.body : undefined, log);
 
-  const body = await readBody(down);
+  const body = down.hasBody ? await readBody(down) : skipBody(down);
   if (body === 'too-large') return rejectClient(state, 413, 'client intended to send too large body', log);
   if (body === 'closed') {
     state.incomplete = 'client-closed';
@@ -144,12 +144,21 @@ function rejectClient(state: RequestState, status: number, reason: string, log: 
   return sendErrorPage(state, status, []);
 }
 
-/** Reads the whole body, as nginx does with proxy_request_buffering on; undefined when there is none. */
-function readBody(down: Downstream): Promise<Buffer | undefined | 'too-large' | 'closed'> {
-  if (!down.hasBody) {
-    down.body.resume();
-    return Promise.resolve(undefined);
-  }
+/**
+ * Ends the request side of a request without a body. An HTTP/2 stream whose
+ * readable side has ended is destroyed as soon as its response is written,
+ * before node's write callback runs, and node then makes an
+ * ERR_STREAM_DESTROYED error per response (node 20.20). nghttp2 closes the
+ * stream after END_STREAM anyway, so only HTTP/1 needs the request read to
+ * its end.
+ */
+function skipBody(down: Downstream): undefined {
+  if (down.protocol !== 'HTTP/2.0') down.body.resume();
+  return undefined;
+}
+
+/** Reads the whole body, as nginx does with proxy_request_buffering on. */
+function readBody(down: Downstream): Promise<Buffer | 'too-large' | 'closed'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -219,6 +228,8 @@ async function proxy(state: RequestState, location: PlanLocation, body: Buffer |
 
     const peer = step.peer;
     state.peer = peer;
+    // A new attempt has no response yet (ngx_http_upstream_reinit() clears the previous one's headers).
+    facts.upstreamHeaders = undefined;
     const attemptStart = performance.now();
     let connection: UpstreamConnection | undefined = pool.take(peer.name);
     const cached = connection !== undefined;
@@ -242,6 +253,8 @@ async function proxy(state: RequestState, location: PlanLocation, body: Buffer |
     }
 
     state.headerMs = performance.now() - attemptStart;
+    // Sticky learn reads $upstream_cookie_NAME from this response when it is reported and when the use finishes.
+    facts.upstreamHeaders = outcome.head.headers;
     step = use.report({ kind: 'response', status: outcome.head.status }, true);
     if (step.kind === 'pass') return passResponse(state, outcome, attemptStart, log);
     outcome.body.discard();
@@ -268,7 +281,7 @@ function sendAttempt(state: RequestState, location: PlanLocation, connection: Up
         method: facts.method,
         path: facts.requestUri,
         scheme: 'http',
-        authority: rules.headers.hostSet ? undefined : facts.proxyHost,
+        authority: upstreamAuthority(rules.headers, facts),
         headers: buildUpstreamHeaders(rules.headers, facts, down.headers),
         body,
       },

@@ -8,7 +8,7 @@
 import { randomFillSync } from 'node:crypto';
 
 import type { PlanMap } from '../plan/types.js';
-import { parseCookieLines } from './core/cookie-lines.js';
+import { parseCookieLines, parseSetCookieLines } from './core/cookie-lines.js';
 import { compileMap } from './core/map.js';
 
 /** One request header as received; HTTP/2 names are lowercase, HTTP/1 names keep their case. */
@@ -45,6 +45,8 @@ export interface RequestFacts {
   /** $upstream_addr and $upstream_status once an upstream was used. */
   upstreamAddr?: string;
   upstreamStatus?: string;
+  /** The header lines of the current attempt's response, for $upstream_http_NAME and $upstream_cookie_NAME (sticky learn). */
+  upstreamHeaders?: readonly HeaderField[];
   /** The request body's length in bytes, or undefined when the request has no body. */
   bodyLength?: number;
   /** Values of map variables computed for this request, by name with "$". */
@@ -97,9 +99,9 @@ export function headerValue(facts: RequestFacts, lowercaseName: string): string 
   return value;
 }
 
-function headerValues(facts: RequestFacts, lowercaseName: string): string[] {
+function headerValues(headers: readonly HeaderField[], lowercaseName: string): string[] {
   const values: string[] = [];
-  for (const header of facts.headers) if (header.name.toLowerCase() === lowercaseName) values.push(header.value);
+  for (const header of headers) if (header.name.toLowerCase() === lowercaseName) values.push(header.value);
   return values;
 }
 
@@ -151,7 +153,16 @@ export class VariableTable {
     if (name.startsWith('cookie_')) {
       const cookie = name.slice(7);
       const splitOnComma = this.options.cookieSplitsOnComma;
-      return (facts) => parseCookieLines(headerValues(facts, 'cookie'), cookie, splitOnComma) ?? '';
+      return (facts) => parseCookieLines(headerValues(facts.headers, 'cookie'), cookie, splitOnComma) ?? '';
+    }
+    if (name.startsWith('upstream_cookie_')) {
+      const cookie = name.slice('upstream_cookie_'.length);
+      return (facts) => parseSetCookieLines(headerValues(facts.upstreamHeaders ?? [], 'set-cookie'), cookie) ?? '';
+    }
+    if (name.startsWith('upstream_http_')) {
+      const header = name.slice('upstream_http_'.length).replace(/_/g, '-').toLowerCase();
+      // Repeated lines are joined with ", " as for $http_NAME (nginx 1.23.0 and later).
+      return (facts) => headerValues(facts.upstreamHeaders ?? [], header).join(', ');
     }
     if (name.startsWith('arg_')) {
       const argument = name.slice(4);

@@ -1,10 +1,13 @@
 /**
  * `h2sticky proxy` as a user runs it: a child process with real signals.
  * SIGTERM lets an in-flight request finish before the process exits, and
- * SIGHUP reloads the spec without dropping an open HTTP/2 connection.
+ * SIGHUP reloads the spec without dropping an open HTTP/2 connection and
+ * keeps the sessions of an unchanged learn zone.
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +23,58 @@ import { freePort } from '../helpers/loopback.js';
 const directory = mkdtempSync(join(tmpdir(), 'h2sticky-proxy-cli-'));
 const backends = [new Backend({ id: 'one' }), new Backend({ id: 'two' })];
 const children: ChildProcess[] = [];
+const sessionBackends: Server[] = [];
+
+/**
+ * Starts a backend that names itself in its body and, for /login?sid=ID,
+ * sets the session cookie `sid=ID`, from which sticky learn creates a session.
+ */
+async function startSessionBackend(name: string): Promise<string> {
+  const server = createServer((request, response) => {
+    const sid = new URL(request.url ?? '/', 'http://backend').searchParams.get('sid');
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (sid !== null) headers['set-cookie'] = `sid=${sid}; path=/`;
+    response.writeHead(200, headers);
+    response.end(JSON.stringify({ backend: name }));
+  });
+  sessionBackends.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Returns a spec with sticky learn over two backends. A reload keeps its sessions only while the zone size stays the same. */
+function learnSpecFor(port: number, addresses: string[], zoneSize: string): string {
+  return stringify({
+    h2sticky: 1,
+    target: { nginx: '1.30.6' },
+    upstreams: {
+      app: {
+        servers: addresses.map((address) => ({ address })),
+        affinity: { mode: 'learn', create: ['$upstream_cookie_sid'], lookup: ['$cookie_sid'], zone_size: zoneSize },
+      },
+    },
+    servers: [{ server_names: ['shop.example.com'], listen: [{ address: '127.0.0.1', port, http2: true }], locations: [{ path: '/', upstream: 'app' }] }],
+  });
+}
+
+/** Sends SIGHUP and waits until the proxy has logged as many reloads as `count`. */
+async function reload(proxy: Started, count: number): Promise<void> {
+  proxy.child.kill('SIGHUP');
+  const deadline = Date.now() + 10_000;
+  while (events(proxy.stdout()).filter((event) => event === 'proxy.reload').length < count && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(events(proxy.stdout()).filter((event) => event === 'proxy.reload')).toHaveLength(count);
+}
+
+/** Sends one request on a new connection and returns the name of the backend that sent the response. */
+async function backendFor(port: number, path: string, cookie?: string): Promise<string> {
+  const session = await openSession(`http://127.0.0.1:${port}`);
+  const response = await request(session, path, cookie === undefined ? {} : { cookie });
+  await closeSession(session);
+  expect(response.status).toBe(200);
+  return (JSON.parse(response.body) as { backend: string }).backend;
+}
 
 function specFor(port: number, backend: Backend): string {
   return stringify({
@@ -73,6 +128,7 @@ afterEach(() => {
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.pid !== undefined) child.kill('SIGKILL');
   await stopBackends(backends);
+  await Promise.all(sessionBackends.map((server) => new Promise((resolve) => server.close(resolve))));
   rmSync(directory, { recursive: true, force: true });
 });
 
@@ -143,6 +199,32 @@ describe('h2sticky proxy command', () => {
     const fresh = await openSession(`http://127.0.0.1:${port}`);
     expect(JSON.parse((await request(fresh, '/after')).body).backend).toBe('two');
     await Promise.all([closeSession(session), closeSession(fresh)]);
+
+    proxy.child.kill('SIGTERM');
+    expect(await proxy.exited).toBe(0);
+  });
+
+  it('keeps learned sessions across SIGHUP unless the zone changes', async () => {
+    const port = await freePort();
+    const addresses = [await startSessionBackend('first'), await startSessionBackend('second')];
+    const spec = join(directory, 'learn.yaml');
+    writeFileSync(spec, learnSpecFor(port, addresses, '1m'));
+    const proxy = await startCli(spec);
+
+    // Round robin sends the second request to the second backend, which creates session s2 there.
+    expect(await backendFor(port, '/warm-up')).toBe('first');
+    expect(await backendFor(port, '/login?sid=s2')).toBe('second');
+    expect(await backendFor(port, '/cart', 'sid=s2')).toBe('second');
+
+    // The same zone after a reload: fresh round robin would pick the first backend, the session still picks the second.
+    await reload(proxy, 1);
+    expect(await backendFor(port, '/cart', 'sid=s2')).toBe('second');
+    expect(await backendFor(port, '/cart', 'sid=s2')).toBe('second');
+
+    // Another zone size is another zone, as in nginx, so the session is gone and round robin starts again.
+    writeFileSync(spec, learnSpecFor(port, addresses, '2m'));
+    await reload(proxy, 2);
+    expect(await backendFor(port, '/cart', 'sid=s2')).toBe('first');
 
     proxy.child.kill('SIGTERM');
     expect(await proxy.exited).toBe(0);

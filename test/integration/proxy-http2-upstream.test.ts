@@ -21,6 +21,9 @@ let grpcServer: Http2Server;
 let grpcPort = 0;
 let proxy: RunningProxy;
 let port = 0;
+/** The same spec as nginx 1.31.4, which sends Host only as :authority. */
+let proxy1314: RunningProxy;
+let port1314 = 0;
 
 /** Responds to every stream with the request body it read, then the trailers grpc-status 0 and grpc-message. */
 function grpcEcho(stream: ServerHttp2Stream, headers: Record<string, unknown>): void {
@@ -41,29 +44,33 @@ beforeAll(async () => {
   grpcPort = (grpcServer.address() as AddressInfo).port;
 
   port = await freePort();
-  const spec = stringify({
-    h2sticky: 1,
-    target: { nginx: '1.30.6' },
-    upstreams: {
-      modern: { protocol: 'http2', servers: [{ address: h2Backend.address }] },
-      orders: { protocol: 'grpc', servers: [{ address: `127.0.0.1:${grpcPort}` }] },
-    },
-    servers: [
-      {
-        server_names: ['shop.example.com'],
-        listen: [{ address: '127.0.0.1', port, http2: true }],
-        locations: [
-          { path: '/', upstream: 'modern' },
-          { path: '/orders.Orders/', upstream: 'orders' },
-        ],
+  port1314 = await freePort();
+  const spec = (version: string, listenPort: number) =>
+    stringify({
+      h2sticky: 1,
+      target: { nginx: version },
+      upstreams: {
+        modern: { protocol: 'http2', servers: [{ address: h2Backend.address }] },
+        orders: { protocol: 'grpc', servers: [{ address: `127.0.0.1:${grpcPort}` }] },
       },
-    ],
-  });
-  proxy = await startProxy(spec, '1.30.6', 'warn');
+      servers: [
+        {
+          server_names: ['shop.example.com'],
+          listen: [{ address: '127.0.0.1', port: listenPort, http2: true }],
+          locations: [
+            { path: '/', upstream: 'modern' },
+            { path: '/orders.Orders/', upstream: 'orders' },
+          ],
+        },
+      ],
+    });
+  proxy = await startProxy(spec('1.30.6', port), '1.30.6', 'warn');
+  proxy1314 = await startProxy(spec('1.31.4', port1314), '1.31.4', 'warn');
 });
 
 afterAll(async () => {
   await proxy?.stop();
+  await proxy1314?.stop();
   await h2Backend.stop();
   await new Promise<void>((resolve) => grpcServer.close(() => resolve()));
 });
@@ -80,8 +87,21 @@ describe('HTTP/2 upstreams', () => {
     expect(received.httpVersion).toBe('2.0');
     expect(received.headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(received.headers['user-agent']).toBe('vitest');
-    expect(received.headers[':authority']).toBe('shop.example.com');
+    // Before 1.31.4 the configured Host ($host) goes out as a host header, and no :authority.
+    expect(received.headers.host).toBe('shop.example.com');
+    expect(received.headers[':authority']).toBeUndefined();
     expect(second.status).toBe(200);
+  });
+
+  it('sends Host as :authority only, as nginx 1.31.4', async () => {
+    const session = await openSession(`http://127.0.0.1:${port1314}`);
+    const response = await request(session, '/page', { host: 'client.example' });
+    await closeSession(session);
+
+    expect(response.status).toBe(200);
+    const received = JSON.parse(response.body) as BackendResponseBody;
+    expect(received.headers[':authority']).toBe('shop.example.com');
+    expect(received.headers.host).toBeUndefined();
   });
 
   it('passes a gRPC body and its trailers', async () => {

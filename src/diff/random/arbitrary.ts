@@ -35,7 +35,7 @@ export type RandomStep =
   | { kind: 'request'; client: number; method: 'GET' | 'POST' | 'HEAD'; path: number; withoutCookie: boolean }
   | { kind: 'streams'; client: number; paths: number[] }
   | { kind: 'reconnect'; client: number }
-  | { kind: 'backend'; server: number; action: 'stop' | 'start' | 'status' | 'heal'; status: 500 | 502 | 503 }
+  | { kind: 'backend'; server: number; action: 'stop' | 'start' | 'status' | 'heal' | 'close-mid-response'; status: 500 | 502 | 503 }
   | { kind: 'set-cookie'; client: number; value: keyof typeof jarCookies };
 
 export interface RandomScenarioShape {
@@ -72,16 +72,13 @@ const specArbitrary: fc.Arbitrary<RandomSpecShape> = fc.record({
   retryOnStatus: fc.boolean(),
 });
 
-// NOTE: no close-mid-response fault: the proxy still resets the client's stream with another
-// error code than nginx (fixtures/scenarios/proxy-divergences/close-mid-response.yaml), and every
-// scenario with it would diverge. Add it once the proxy matches nginx there.
 const stepArbitrary: fc.Arbitrary<RandomStep> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('request' as const), client: fc.nat(1), method: fc.constantFrom('GET' as const, 'GET' as const, 'POST' as const, 'HEAD' as const), path: fc.nat(paths.length - 1), withoutCookie: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('streams' as const), client: fc.nat(1), paths: fc.array(fc.nat(paths.length - 1), { minLength: 2, maxLength: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reconnect' as const), client: fc.nat(1) }) },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('backend' as const), server: fc.nat(3), action: fc.constantFrom('stop' as const, 'start' as const, 'status' as const, 'heal' as const), status: fc.constantFrom(500 as const, 502 as const, 503 as const) }),
+    arbitrary: fc.record({ kind: fc.constant('backend' as const), server: fc.nat(3), action: fc.constantFrom('stop' as const, 'start' as const, 'status' as const, 'heal' as const, 'close-mid-response' as const), status: fc.constantFrom(500 as const, 502 as const, 503 as const) }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('set-cookie' as const), client: fc.nat(1), value: fc.constantFrom(...(Object.keys(jarCookies) as (keyof typeof jarCookies)[])) }) },
 );

@@ -6,7 +6,7 @@
  */
 
 import { formatProblem } from '../../problems.js';
-import type { Observation } from '../observation.js';
+import type { Observation, ReceivedObservation } from '../observation.js';
 import { divergences, type RequestResult, type ScenarioRunResult, type StepResult } from '../result.js';
 
 /** Steps shown before the first divergence. */
@@ -109,10 +109,16 @@ function observationLines(observation: Observation): Map<string, string[]> {
   lines.set('headers', Object.entries(observation.headers).map(([name, value]) => `${name}: ${value}`));
   lines.set(
     'received',
-    observation.received.length === 0 ? ['(none)'] : observation.received.map((entry) => `${entry.backend} HTTP/${entry.httpVersion} host=${entry.host} xff=${entry.xForwardedFor} proto=${entry.xForwardedProto}`),
+    observation.received.length === 0 ? ['(none)'] : observation.received.map(receivedLine),
   );
   lines.set('body', [`${observation.body.bytes} bytes, sha256 ${observation.body.digest}`]);
   return lines;
+}
+
+function receivedLine(entry: ReceivedObservation): string {
+  const authority = entry.authority === '' ? '' : ` :authority=${entry.authority}`;
+  const host = entry.host === '' && entry.authority !== '' ? '' : ` host=${entry.host}`;
+  return `${entry.backend} HTTP/${entry.httpVersion}${host}${authority} xff=${entry.xForwardedFor} proto=${entry.xForwardedProto}`;
 }
 
 function expectationLines(result: ScenarioRunResult): string[] {

@@ -7,14 +7,15 @@
 
 import type { AttemptTimeouts, BodyResult, BodySink, HeaderOutcome, UpstreamBody, UpstreamResponseHead, UpstreamTunnel } from './attempt.js';
 import { ChunkedDecoder, ResponseHeadParser, type ResponseHead } from './http1-parser.js';
-import { destroyConnection, type KeepalivePool, type UpstreamConnection } from './pool.js';
+import { destroyConnection, type KeepalivePool, type SocketEventHandler, type UpstreamConnection } from './pool.js';
+import { startUpstreamTimeout, type UpstreamTimeout } from './timers.js';
 
 export interface Http1Request {
   method: string;
   /** 1.0 or 1.1 (proxy_http_version). */
   version: '1.0' | '1.1';
-  /** The request line and header block, serialized. */
-  head: Buffer;
+  /** The request line and header block, serialized as a latin1 string. */
+  head: string;
   body: Buffer | undefined;
 }
 
@@ -23,13 +24,13 @@ export function runHttp1Attempt(connection: UpstreamConnection, pool: KeepaliveP
   return new Http1Exchange(connection, pool, request, timeouts).start();
 }
 
-class Http1Exchange implements UpstreamBody {
+class Http1Exchange implements UpstreamBody, SocketEventHandler {
   private readonly socket;
   private readonly parser = new ResponseHeadParser();
   private head: ResponseHead | undefined;
   private decoder: ChunkedDecoder | undefined;
   private received = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timeout: UpstreamTimeout | undefined;
   private settleHeader: ((outcome: HeaderOutcome) => void) | undefined;
   private settleBody: ((result: BodyResult) => void) | undefined;
   private sink: BodySink | undefined;
@@ -55,14 +56,12 @@ class Http1Exchange implements UpstreamBody {
         this.failHeader('error', 'upstream connection is closed');
         return;
       }
-      this.socket.on('data', this.onData);
-      this.socket.on('close', this.onClose);
+      this.connection.handler = this;
       // A cached connection may have been paused by the body of its previous response.
       this.socket.resume();
       this.connection.requests++;
 
-      const head = this.request.head;
-      const flushed = this.request.body && this.request.body.length > 0 ? this.socket.write(Buffer.concat([head, this.request.body])) : this.socket.write(head);
+      const flushed = this.send();
       if (!flushed) {
         this.arm(this.timeouts.sendMs, 'upstream timed out (110: Connection timed out) while sending request to upstream');
         this.socket.once('drain', () => this.arm(this.timeouts.readMs, 'upstream timed out (110: Connection timed out) while reading response header from upstream'));
@@ -72,9 +71,20 @@ class Http1Exchange implements UpstreamBody {
     });
   }
 
+  /** Writes the request: the head alone, or the head and the body corked into one write. */
+  private send(): boolean {
+    const { head, body } = this.request;
+    if (body === undefined || body.length === 0) return this.socket.write(head, 'latin1');
+    this.socket.cork();
+    this.socket.write(head, 'latin1');
+    const flushed = this.socket.write(body);
+    this.socket.uncork();
+    return flushed;
+  }
+
   private arm(ms: number, message: string): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.onTimeout(message), ms);
+    this.timeout?.cancel();
+    this.timeout = startUpstreamTimeout(ms, () => this.onTimeout(message));
   }
 
   private readonly onTimeout = (message: string): void => {
@@ -85,7 +95,8 @@ class Http1Exchange implements UpstreamBody {
     this.endBody('timeout');
   };
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** Receives the connection's data while this exchange uses it. */
+  onData(chunk: Buffer): void {
     if (this.head === undefined) {
       this.arm(this.timeouts.readMs, 'upstream timed out (110: Connection timed out) while reading response header from upstream');
       let result = this.parser.feed(chunk);
@@ -107,9 +118,10 @@ class Http1Exchange implements UpstreamBody {
     }
     this.arm(this.timeouts.readMs, 'upstream timed out (110: Connection timed out) while reading upstream');
     this.consumeBody(chunk);
-  };
+  }
 
-  private readonly onClose = (): void => {
+  /** Receives the connection's close while this exchange uses it. */
+  onClose(): void {
     if (this.settleHeader) {
       this.failHeader('error', 'upstream prematurely closed connection while reading response header from upstream');
       return;
@@ -118,7 +130,7 @@ class Http1Exchange implements UpstreamBody {
     // A body delimited by the end of the connection is complete now; any other body was cut short.
     const delimitedByClose = this.head !== undefined && !this.head.chunked && this.head.contentLength === -1 && !this.noBody();
     this.endBody(delimitedByClose ? 'complete' : 'error');
-  };
+  }
 
   private responseHead(): UpstreamResponseHead {
     const head = this.head!;
@@ -232,8 +244,7 @@ class Http1Exchange implements UpstreamBody {
   }
 
   private cleanup(): void {
-    clearTimeout(this.timer);
-    this.socket.off('data', this.onData);
-    this.socket.off('close', this.onClose);
+    this.timeout?.cancel();
+    if (this.connection.handler === this) this.connection.handler = undefined;
   }
 }

@@ -10,20 +10,21 @@ import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type Outgo
 import type { HeaderField } from '../variables.js';
 import type { AttemptTimeouts, BodyResult, BodySink, HeaderOutcome, UpstreamBody } from './attempt.js';
 import { destroyConnection, type KeepalivePool, type UpstreamConnection } from './pool.js';
+import { startUpstreamTimeout, type UpstreamTimeout } from './timers.js';
 
 export interface Http2Request {
   method: string;
   path: string;
   scheme: 'http';
-  /** :authority, or undefined when the location configures Host (grpc_set_header Host). */
+  /** :authority, or undefined when nginx sends none (a configured Host before 1.31.4, which goes out as a `host` header). */
   authority: string | undefined;
   headers: readonly HeaderField[];
   /** A buffered body, or a stream of it (gRPC sends the body unbuffered). */
   body: Buffer | NodeJS.ReadableStream | undefined;
 }
 
-/** Connection-specific headers that HTTP/2 forbids; a backend's copy of them is dropped. */
-const connectionHeaders = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+/** Connection-specific headers that HTTP/2 forbids; a client's copy of them is not passed on. */
+const connectionHeaders = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 
 export function runHttp2Attempt(connection: UpstreamConnection, pool: KeepalivePool, request: Http2Request, timeouts: AttemptTimeouts): Promise<HeaderOutcome> {
   return new Promise((resolve) => {
@@ -36,12 +37,10 @@ export function runHttp2Attempt(connection: UpstreamConnection, pool: KeepaliveP
 
     const outgoing: OutgoingHttpHeaders = { ':method': request.method, ':scheme': request.scheme, ':path': request.path };
     if (request.authority !== undefined) outgoing[':authority'] = request.authority;
+    // NOTE: a request with neither :authority nor host gets `:authority: PEER` from node, where nginx before 1.31.4
+    // sends neither. That happens only when a configured Host evaluates to an empty value.
     for (const header of request.headers) {
       const name = header.name.toLowerCase();
-      if (name === 'host') {
-        outgoing[':authority'] ??= header.value;
-        continue;
-      }
       if (connectionHeaders.has(name) || (name === 'te' && header.value !== 'trailers')) continue;
       const existing = outgoing[name];
       outgoing[name] = existing === undefined ? header.value : [...(Array.isArray(existing) ? existing : [String(existing)]), header.value];
@@ -59,15 +58,15 @@ export function runHttp2Attempt(connection: UpstreamConnection, pool: KeepaliveP
     }
 
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timeout: UpstreamTimeout | undefined;
     const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => fail('timeout', 'upstream timed out (110: Connection timed out) while reading response header from upstream'), timeouts.readMs);
+      timeout?.cancel();
+      timeout = startUpstreamTimeout(timeouts.readMs, () => fail('timeout', 'upstream timed out (110: Connection timed out) while reading response header from upstream'));
     };
     const fail = (kind: 'error' | 'timeout', message: string) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timeout?.cancel();
       stream.close(constants.NGHTTP2_CANCEL);
       destroyConnection(connection);
       resolve({ kind, message, requestSent: true });
@@ -86,7 +85,7 @@ export function runHttp2Attempt(connection: UpstreamConnection, pool: KeepaliveP
       if (status >= 100 && status < 200) return;
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timeout?.cancel();
       stream.removeAllListeners('close');
       stream.removeAllListeners('error');
       const fields = headerFields(headers);
@@ -127,15 +126,15 @@ class Http2Body implements UpstreamBody {
     return new Promise((resolve) => {
       const stream = this.stream;
       let trailers: HeaderField[] | undefined;
-      let timer: NodeJS.Timeout | undefined;
+      let timeout: UpstreamTimeout | undefined;
       const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => finish('timeout'), this.timeouts.readMs);
+        timeout?.cancel();
+        timeout = startUpstreamTimeout(this.timeouts.readMs, () => finish('timeout'));
       };
       const finish = (result: BodyResult) => {
         if (this.done) return;
         this.done = true;
-        clearTimeout(timer);
+        timeout?.cancel();
         stream.removeAllListeners('data');
         if (result === 'complete') {
           sink.end(trailers);

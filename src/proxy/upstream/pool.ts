@@ -12,10 +12,23 @@ import { connect as connectHttp2, type ClientHttp2Session } from 'node:http2';
 import { connect as connectTcp, type Socket } from 'node:net';
 
 import type { PlanEndpoint, PlanKeepalive } from '../../plan/types.js';
+import { startUpstreamTimeout } from './timers.js';
+
+/** Receives the socket events of an HTTP/1 connection while an exchange uses it. */
+export interface SocketEventHandler {
+  onData(chunk: Buffer): void;
+  onClose(): void;
+}
 
 export interface UpstreamConnection {
   readonly peerName: string;
   readonly socket: Socket;
+  /**
+   * The exchange that uses an HTTP/1 connection now. The socket's 'data' and
+   * 'close' listeners stay for the connection's life and pass events here,
+   * so that an exchange adds and removes no listener of its own.
+   */
+  handler?: SocketEventHandler | undefined;
   /** The HTTP/2 session for proxy_http_version 2 and gRPC backends. */
   readonly session?: ClientHttp2Session;
   /** Requests sent on this connection so far. */
@@ -31,23 +44,26 @@ export function connectPeer(endpoint: PlanEndpoint, peerName: string, timeoutMs:
   return new Promise((resolve) => {
     const socket = endpoint.kind === 'unix' ? connectTcp({ path: endpoint.path }) : connectTcp({ host: endpoint.host, port: endpoint.port });
     socket.setNoDelay(true);
-    const timer = setTimeout(() => {
+    const timeout = startUpstreamTimeout(timeoutMs, () => {
       socket.destroy();
       resolve({ kind: 'timeout' });
-    }, timeoutMs);
+    });
     const fail = (error: Error) => {
-      clearTimeout(timer);
+      timeout.cancel();
       socket.destroy();
       resolve({ kind: 'error', message: error.message });
     };
     socket.once('error', fail);
     socket.once('connect', () => {
-      clearTimeout(timer);
+      timeout.cancel();
       socket.off('error', fail);
       // Errors after the connect reach the attempt that uses the connection as a 'close' event.
       socket.on('error', ignoreError);
       if (!http2) {
-        resolve({ kind: 'connected', connection: { peerName, socket, requests: 0, idle: false } });
+        const connection: UpstreamConnection = { peerName, socket, requests: 0, idle: false, handler: undefined };
+        socket.on('data', (chunk: Buffer) => connection.handler?.onData(chunk));
+        socket.on('close', () => connection.handler?.onClose());
+        resolve({ kind: 'connected', connection });
         return;
       }
       // Prior knowledge: the preface goes out at once, as nginx's HTTP/2 upstream modules send it.
@@ -68,15 +84,25 @@ export function destroyConnection(connection: UpstreamConnection): void {
 
 interface CachedEntry {
   connection: UpstreamConnection;
-  timer: NodeJS.Timeout;
-  onEvent: () => void;
+  /** performance.now() when the connection was cached. */
+  cachedAt: number;
 }
 
 export class KeepalivePool {
   /** Idle connections by peer name, most recently cached last. */
   private readonly byPeer = new Map<string, CachedEntry[]>();
-  /** Every idle connection in the order it was cached, oldest first; nginx closes the least recently used one when the cache is full. */
+  /**
+   * Every idle connection in the order it was cached, oldest first; nginx
+   * closes the least recently used one when the cache is full. All share one
+   * timeout, so the first one also expires first.
+   */
   private readonly order = new Set<CachedEntry>();
+  /** The cache entry of each idle connection. */
+  private readonly idle = new Map<UpstreamConnection, CachedEntry>();
+  /** Connections whose close, end and data events this pool already watches. */
+  private readonly watched = new WeakSet<UpstreamConnection>();
+  /** One timer for the oldest entry's expiry, so caching and taking a connection arm no timer of their own. */
+  private timer: NodeJS.Timeout | undefined;
   /** Set by closeAll(): connections released later are closed, as after a reload or stop. */
   private closed = false;
 
@@ -97,7 +123,7 @@ export class KeepalivePool {
 
   /** Caches a connection after a complete response, or closes it when caching is off, its request budget is spent, or it is unusable. */
   release(connection: UpstreamConnection): void {
-    const { connections, timeoutMs, requests } = this.settings;
+    const { connections, requests } = this.settings;
     const closed = connection.socket.destroyed || connection.session?.closed === true || connection.session?.destroyed === true;
     if (this.closed || connections === 0 || connection.requests >= requests || closed) {
       destroyConnection(connection);
@@ -112,22 +138,11 @@ export class KeepalivePool {
     }
 
     connection.idle = true;
-    const entry: CachedEntry = {
-      connection,
-      timer: setTimeout(() => this.evict(entry), timeoutMs),
-      // Data or a close on an idle connection makes it unusable, as ngx_http_upstream_keepalive_close_handler() decides.
-      onEvent: () => this.evict(entry),
-    };
-    entry.timer.unref();
-    if (connection.session) {
-      connection.session.once('close', entry.onEvent);
-      connection.session.once('goaway', entry.onEvent);
-    } else {
-      connection.socket.once('data', entry.onEvent);
-      connection.socket.once('close', entry.onEvent);
-      connection.socket.once('end', entry.onEvent);
-      connection.socket.resume();
-    }
+    const entry: CachedEntry = { connection, cachedAt: performance.now() };
+    this.watch(connection);
+    this.idle.set(connection, entry);
+    // An idle HTTP/1 connection must read, or the pool would not see the backend close it.
+    if (!connection.session) connection.socket.resume();
     this.order.add(entry);
     let list = this.byPeer.get(connection.peerName);
     if (!list) {
@@ -135,15 +150,62 @@ export class KeepalivePool {
       this.byPeer.set(connection.peerName, list);
     }
     list.push(entry);
+    this.timer ??= this.armTimer(this.settings.timeoutMs);
   }
 
   /** Closes every cached connection, and every connection released from now on. */
   closeAll(): void {
     this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     for (const entry of [...this.order]) {
       this.remove(entry);
       this.detach(entry);
       destroyConnection(entry.connection);
+    }
+  }
+
+  /**
+   * Listens once per connection: data or a close on an idle connection makes
+   * it unusable, as ngx_http_upstream_keepalive_close_handler() decides. The
+   * listeners stay while the connection is in use and then do nothing. They
+   * run before the exchange's listener, so the read that completes a response
+   * and caches the connection does not count as data on an idle connection.
+   */
+  private watch(connection: UpstreamConnection): void {
+    if (this.watched.has(connection)) return;
+    this.watched.add(connection);
+    const onEvent = () => {
+      const entry = this.idle.get(connection);
+      if (entry) this.evict(entry);
+    };
+    if (connection.session) {
+      connection.session.on('close', onEvent);
+      connection.session.on('goaway', onEvent);
+    } else {
+      connection.socket.prependListener('data', onEvent);
+      connection.socket.prependListener('close', onEvent);
+      connection.socket.prependListener('end', onEvent);
+    }
+  }
+
+  private armTimer(delayMs: number): NodeJS.Timeout {
+    const timer = setTimeout(() => this.expire(), Math.max(1, delayMs));
+    timer.unref();
+    return timer;
+  }
+
+  /** Closes the connections idle for the timeout, oldest first, and waits for the next one. */
+  private expire(): void {
+    this.timer = undefined;
+    const now = performance.now();
+    for (const entry of this.order) {
+      const due = entry.cachedAt + this.settings.timeoutMs;
+      if (due > now) {
+        this.timer = this.armTimer(due - now);
+        return;
+      }
+      this.evict(entry);
     }
   }
 
@@ -161,15 +223,7 @@ export class KeepalivePool {
   }
 
   private detach(entry: CachedEntry): void {
-    clearTimeout(entry.timer);
     entry.connection.idle = false;
-    if (entry.connection.session) {
-      entry.connection.session.off('close', entry.onEvent);
-      entry.connection.session.off('goaway', entry.onEvent);
-    } else {
-      entry.connection.socket.off('data', entry.onEvent);
-      entry.connection.socket.off('close', entry.onEvent);
-      entry.connection.socket.off('end', entry.onEvent);
-    }
+    this.idle.delete(entry.connection);
   }
 }

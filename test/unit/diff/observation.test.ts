@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { compareObservations } from '../../../src/diff/compare.js';
 import { explain, explanationFacts, loadExplainedDifferences } from '../../../src/diff/explained.js';
-import { matchAccessRecords, parseAttempts, parseSetCookie, type Observation } from '../../../src/diff/observation.js';
+import { matchAccessRecords, observe, parseAttempts, parseSetCookie, type Observation } from '../../../src/diff/observation.js';
+import type { BackendRequestRecord } from '../../../src/diff/backend.js';
 import { BackendSet } from '../../../src/diff/testbed.js';
 import { compileSpecText } from '../../../src/compile.js';
 import type { SpecDocument } from '../../../src/spec/types.js';
@@ -118,6 +119,20 @@ describe('compareObservations', () => {
     expect(compareObservations(observation(), later(3603)).map((difference) => difference.field)).toEqual(['cookies[srv_id].expiresIn']);
   });
 
+  it('tells a Host header from :authority', () => {
+    const received = (headers: Record<string, string>): Observation => {
+      const record: BackendRequestRecord = { sequence: 1, method: 'GET', path: '/', headers, bodyBytes: 0, httpVersion: '2.0', remoteAddress: '127.0.0.1', remotePort: 40000 };
+      const response = { status: 200, headers: {}, body: Buffer.alloc(0) };
+      return observe({ response, access: undefined, received: [record], responseHeaders: [], backends: backendSet(), affinity });
+    };
+    const withHost = received({ host: 'shop.example.com' });
+    const withAuthority = received({ ':authority': 'shop.example.com' });
+
+    expect(withHost.received[0]).toMatchObject({ host: 'shop.example.com', authority: '' });
+    expect(withAuthority.received[0]).toMatchObject({ host: '', authority: 'shop.example.com' });
+    expect(compareObservations(withHost, withAuthority).map((difference) => difference.field)).toEqual(['received']);
+  });
+
   it('compares cookie attributes', () => {
     const emulated = observation({ cookies: [{ ...observation().cookies[0]!, attributes: ['max-age=3600', 'path=/'] }] });
     const differences = compareObservations(observation(), emulated);
@@ -142,5 +157,41 @@ describe('explained differences', () => {
     expect(explain(difference, entries, compile(spec))).toBeUndefined();
     expect(explain({ field: 'status', values: [200, 502] }, entries, compile(randomSpec))).toBeUndefined();
     expect(explain(difference, entries, { ...compile(randomSpec), scope: 'versions' })).toBeUndefined();
+  });
+
+  it('explains a request that nghttp2 reset', async () => {
+    const { entries } = await loadExplainedDifferences();
+    const context = { scope: 'proxy' as const, ...explanationFacts(compileSpecText(JSON.stringify(spec), 'spec.json').plan!) };
+    const rejected: Observation = {
+      status: undefined,
+      error: 'stream reset: PROTOCOL_ERROR',
+      cookies: [],
+      headers: {},
+      received: [],
+      body: { bytes: 0, digest: 'e3b0c44298fc1c14' },
+    };
+    const answered = observation({ status: 400, backend: undefined, tried: [], cookies: [], headers: { server: 'nginx/1.30.6', 'content-type': 'text/html' } });
+    const differences = compareObservations(answered, rejected);
+
+    expect(differences.map((difference) => difference.field)).toEqual(['status', 'error', 'tried', 'headers.content-type', 'headers.server', 'body']);
+    for (const difference of differences) expect(explain(difference, entries, context)?.id, difference.field).toMatch(/^nghttp2-rejects-request/);
+  });
+
+  it('does not explain a PROTOCOL_ERROR after a response', async () => {
+    const { entries } = await loadExplainedDifferences();
+    const context = { scope: 'proxy' as const, ...explanationFacts(compileSpecText(JSON.stringify(spec), 'spec.json').plan!) };
+    const difference = { field: 'error', values: ['stream reset: INTERNAL_ERROR', 'stream reset: PROTOCOL_ERROR'] as [unknown, unknown] };
+
+    expect(explain(difference, entries, context)).toBeUndefined();
+  });
+
+  it('explains the GOAWAY code of a reset flood only', async () => {
+    const { entries } = await loadExplainedDifferences();
+    const context = { scope: 'proxy' as const, ...explanationFacts(compileSpecText(JSON.stringify(spec), 'spec.json').plan!) };
+    const flood = { field: 'error', values: ['connection closed by GOAWAY NO_ERROR', 'connection closed by GOAWAY INTERNAL_ERROR'] as [unknown, unknown] };
+    const other = { field: 'error', values: ['connection closed by GOAWAY NO_ERROR', 'connection closed by GOAWAY PROTOCOL_ERROR'] as [unknown, unknown] };
+
+    expect(explain(flood, entries, context)?.id).toBe('nghttp2-reset-flood-goaway');
+    expect(explain(other, entries, context)).toBeUndefined();
   });
 });

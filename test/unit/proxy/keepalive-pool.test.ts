@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { runHttp1Attempt } from '../../../src/proxy/upstream/http1.js';
 import { connectPeer, KeepalivePool, type UpstreamConnection } from '../../../src/proxy/upstream/pool.js';
 
 let server: Server;
@@ -93,5 +94,40 @@ describe('keepalive pool', () => {
     pool.release(connection);
     expect(pool.size).toBe(0);
     expect(connection.socket.destroyed).toBe(true);
+  });
+
+  it('keeps a connection whose body came in later reads', async () => {
+    const pool = new KeepalivePool({ connections: 4, timeoutMs: 60_000, requests: 1000, directive: 'write' });
+    const before = accepted.length;
+    const connection = await open();
+    for (let wait = 0; wait < 50 && accepted.length === before; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const backend = accepted[accepted.length - 1]!;
+    const chunks: Buffer[] = [];
+    const sink = {
+      closed: false,
+      write: (chunk: Buffer) => chunks.push(chunk) > 0,
+      onDrain: () => undefined,
+      end: (_trailers?: unknown, last?: Buffer) => void (last && chunks.push(last)),
+    };
+
+    for (const path of ['/first', '/second']) {
+      // The header, then the body in two more writes, so that the response completes inside a later read.
+      backend.once('data', () => {
+        backend.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n');
+        setTimeout(() => backend.write('ab'), 20);
+        setTimeout(() => backend.write('cd'), 40);
+      });
+      const reused = pool.take(connection.peerName) ?? connection;
+      expect(reused).toBe(connection);
+      const outcome = await runHttp1Attempt(reused, pool, { method: 'GET', version: '1.1', head: `GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`, body: undefined }, { sendMs: 1000, readMs: 1000 });
+      expect(outcome.kind).toBe('response');
+      if (outcome.kind !== 'response') return;
+      expect(await outcome.body.pipe(sink)).toBe('complete');
+
+      expect(pool.size).toBe(1);
+      expect(connection.socket.destroyed).toBe(false);
+    }
+    expect(Buffer.concat(chunks).toString()).toBe('abcdabcd');
+    pool.closeAll();
   });
 });

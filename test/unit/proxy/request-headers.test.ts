@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { compileSpecText } from '../../../src/compile.js';
 import type { Plan } from '../../../src/plan/types.js';
-import { buildUpstreamHeaders, compileHeaderRules, serializeUpstreamHead } from '../../../src/proxy/request-headers.js';
+import { buildUpstreamHeaders, compileHeaderRules, serializeUpstreamHead, upstreamAuthority } from '../../../src/proxy/request-headers.js';
 import { addedHeaders, compileAddHeaders, passedBackendHeaders } from '../../../src/proxy/response-headers.js';
 import { VariableTable, type HeaderField, type RequestFacts } from '../../../src/proxy/variables.js';
 
@@ -82,7 +82,7 @@ describe('upstream request headers', () => {
     const built = plan('1.30.6');
     const rules = compileHeaderRules(built.servers[0]!.locations[0]!, built.target, new VariableTable(built.maps, { cookieSplitsOnComma: false }));
     const lines = buildUpstreamHeaders(rules, facts(3), clientHeaders).map((header) => `${header.name}: ${header.value}\r\n`);
-    const head = serializeUpstreamHead('POST /cart HTTP/1.1', rules, facts(3), clientHeaders).toString('latin1');
+    const head = serializeUpstreamHead('POST /cart HTTP/1.1', rules, facts(3), clientHeaders);
     expect(head).toBe(`POST /cart HTTP/1.1\r\n${lines.join('')}\r\n`);
   });
 
@@ -128,5 +128,70 @@ describe('response headers', () => {
     expect(addedHeaders(rules, 502, { ...facts(), upstreamAddr: '' })).toEqual([]);
     expect(addedHeaders([{ name: 'X-Only-Ok', template: ['yes'], always: false }], 502, facts())).toEqual([]);
     expect(addedHeaders([{ name: 'X-Only-Ok', template: ['yes'], always: false }], 200, facts())).toEqual([{ name: 'X-Only-Ok', value: 'yes' }]);
+  });
+});
+
+describe('upstream Host and :authority', () => {
+  const hostLines = { default: '', removed: 'headers: { Host: null }', empty: 'headers: { Host: "" }' } as const;
+
+  /** Compiles the location's upstream rules for a protocol and a Host setting: the default $host, removed (null) or empty. */
+  function rulesFor(version: string, protocol: 'http1' | 'http2' | 'grpc', host: keyof typeof hostLines) {
+    const hostLine = hostLines[host];
+    const text = `
+h2sticky: 1
+upstreams:
+  app:
+    ${protocol === 'http1' ? '' : `protocol: ${protocol}`}
+    servers: [{ address: 127.0.0.1:9001 }]
+servers:
+  - server_names: [shop.example.com]
+    listen: [{ address: 127.0.0.1, port: 8080, http2: true }]
+    locations:
+      - path: /
+        upstream: app
+        ${hostLine}
+`;
+    const result = compileSpecText(text, 'spec.yaml', { target: { nginxVersion: version } });
+    expect(result.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+    const built = result.plan!;
+    return compileHeaderRules(built.servers[0]!.locations[0]!, built.target, new VariableTable(built.maps, { cookieSplitsOnComma: false }));
+  }
+
+  const hostHeaders = (headers: HeaderField[]) => headers.filter((header) => header.name.toLowerCase() === 'host');
+
+  it.each([
+    ['1.30.6', 'http2', 'default', undefined, ['shop.example.com']],
+    ['1.30.6', 'http2', 'removed', 'app', []],
+    ['1.30.6', 'grpc', 'default', undefined, ['shop.example.com']],
+    ['1.30.6', 'grpc', 'removed', 'app', []],
+    ['1.31.4', 'http2', 'default', 'shop.example.com', []],
+    ['1.31.4', 'http2', 'removed', 'app', []],
+    ['1.31.4', 'http2', 'empty', 'app', []],
+    ['1.31.4', 'grpc', 'default', 'shop.example.com', []],
+  ] as const)('nginx %s %s with %s Host', (version, protocol, host, authority, hostValues) => {
+    const rules = rulesFor(version, protocol, host);
+    expect(upstreamAuthority(rules, facts())).toBe(authority);
+    expect(hostHeaders(buildUpstreamHeaders(rules, facts(), clientHeaders)).map((header) => header.value)).toEqual(hostValues);
+  });
+
+  it('writes Host first for HTTP/1.1 from 1.31.4', () => {
+    const head = serializeUpstreamHead('GET / HTTP/1.1', rulesFor('1.31.4', 'http1', 'default'), facts(), clientHeaders);
+    expect(head.split('\r\n').slice(0, 2)).toEqual(['GET / HTTP/1.1', 'Host: shop.example.com']);
+    expect(head.match(/^host:/gim)).toHaveLength(1);
+  });
+
+  it('falls back to $proxy_host for an empty HTTP/1.1 Host from 1.31.4', () => {
+    const head = serializeUpstreamHead('GET / HTTP/1.1', rulesFor('1.31.4', 'http1', 'empty'), facts(), clientHeaders);
+    expect(head.match(/^host: .*$/gim)).toEqual(['Host: app']);
+  });
+
+  it('leaves out an empty Host before 1.31.4', () => {
+    const head = serializeUpstreamHead('GET / HTTP/1.1', rulesFor('1.30.6', 'http1', 'empty'), facts(), clientHeaders);
+    expect(head.match(/^host:/gim)).toBeNull();
+  });
+
+  it('sends $proxy_host without a configured Host before 1.31.4', () => {
+    const head = serializeUpstreamHead('GET / HTTP/1.1', rulesFor('1.30.6', 'http1', 'removed'), facts(), clientHeaders);
+    expect(head.match(/^host: .*$/gim)).toEqual(['Host: app']);
   });
 });

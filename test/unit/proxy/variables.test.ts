@@ -73,6 +73,19 @@ describe('variable evaluation', () => {
     expect(value('$upgrade_map', facts({ headers: [{ name: 'upgrade', value: 'websocket' }] }))).toBe('upgrade');
   });
 
+  it('reads the upstream response for $upstream_cookie_ and $upstream_http_', () => {
+    const upstreamHeaders = [
+      { name: 'Set-Cookie', value: 'theme=dark' },
+      { name: 'Set-Cookie', value: 'SID = s-42; path=/' },
+      { name: 'X-Session', value: 'a' },
+      { name: 'x-session', value: 'b' },
+    ];
+    expect(value('$upstream_cookie_sid', facts({ upstreamHeaders }))).toBe('s-42');
+    expect(value('$upstream_http_x_session', facts({ upstreamHeaders }))).toBe('a, b');
+    expect(value('$upstream_cookie_sid')).toBe('');
+    expect(value('$upstream_http_x_session')).toBe('');
+  });
+
   it('makes one 32-digit request id per request', () => {
     const request = facts({ requestId: undefined });
     const first = value('$request_id', request);
