@@ -22,8 +22,23 @@ const { values } = parseArgs({
     nginx: { type: 'string', default: 'local' },
     random: { type: 'string', default: '200' },
     seed: { type: 'string', default: '1' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+if (values.help) {
+  process.stdout.write(`Usage: npx tsx bench/diff.ts [options]
+
+Runs the bundled scenarios and then random scenarios through nginx and the in-process reference proxy, and
+prints how many requests were compared per second (waits included).
+
+Options:
+  --nginx SOURCE  local, or docker:IMAGE such as docker:h2sticky/nginx:1.30.6 (default local)
+  --random N      random scenarios to run after the bundled ones (default 200)
+  --seed S        seed of the random scenarios (default 1)
+  -h, --help      show this text
+`);
+  process.exit(0);
+}
 
 const [target] = await resolveNginxTargets(parseNginxSource(values.nginx), undefined);
 const explained = (await loadExplainedDifferences()).entries;

@@ -48,8 +48,33 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '16' },
     streams: { type: 'string', default: '32' },
     baseline: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+if (values.help) {
+  process.stdout.write(`Usage: npx tsx bench/proxy/run.ts [options]
+
+Measures requests per second and latency of h2sticky proxy, nginx (worker_processes 1), http2-proxy and
+@fastify/http-proxy with h2load over h2c and TLS, in interleaved rounds, and prints medians and ratios.
+
+Options:
+  --rounds N      measured rounds, each running every server and protocol once (default 3)
+  --requests N    requests per h2load run (default 15000; at most 1000 per client connection)
+  --clients N     h2load client connections (default 16)
+  --streams N     concurrent streams per connection (default 32)
+  --baseline DIR  also measure the proxy of another checkout with a built dist/
+  -h, --help      show this text
+
+Needs h2load (Debian package nghttp2-client) and nginx on PATH. Raw runs go to bench/proxy/results.json.
+`);
+  process.exit(0);
+}
+for (const name of ['rounds', 'requests', 'clients', 'streams'] as const) {
+  if (!/^[1-9][0-9]*$/.test(values[name])) {
+    process.stderr.write(`--${name} must be a positive whole number, not "${values[name]}"; see --help\n`);
+    process.exit(2);
+  }
+}
 const rounds = Number(values.rounds);
 const requests = Number(values.requests);
 const clients = Number(values.clients);
