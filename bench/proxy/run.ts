@@ -71,7 +71,7 @@ Needs h2load (Debian package nghttp2-client) and nginx on PATH. Raw runs go to b
 }
 for (const name of ['rounds', 'requests', 'clients', 'streams'] as const) {
   if (!/^[1-9][0-9]*$/.test(values[name])) {
-    process.stderr.write(`--${name} must be a positive whole number, not "${values[name]}"; see --help\n`);
+    process.stderr.write(`invalid --${name} "${values[name]}": expected a positive whole number (see --help)\n`);
     process.exit(2);
   }
 }
