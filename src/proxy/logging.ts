@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 /** Event names the proxy logs; tools can filter on them. */
 export const logEvents = {
   listening: 'proxy.listening',
+  tlsPlaceholder: 'proxy.tls_placeholder',
   access: 'proxy.access',
   upstreamError: 'proxy.upstream_error',
   clientError: 'proxy.client_error',

@@ -12,6 +12,7 @@ import { LocationTable } from './locations.js';
 import { compileHeaderRules, type HeaderRules } from './request-headers.js';
 import { compileAddHeaders, type AddHeaderRule } from './response-headers.js';
 import { collectListenSockets, type ListenSocket } from './server-names.js';
+import type { TlsCredentials } from './tls-files.js';
 import { KeepalivePool } from './upstream/pool.js';
 import { VariableTable } from './variables.js';
 
@@ -40,6 +41,8 @@ export class ProxyRuntime {
   constructor(
     readonly plan: Plan,
     coreOptions: ProxyCoreOptions = {},
+    /** The certificate and key of each TLS server. */
+    readonly tlsCredentials: TlsCredentials = new Map(),
   ) {
     const target = plan.target;
     this.nginxVersion = target.version.patchGiven ? formatVersion(target.version) : `${target.version.major}.${target.version.minor}.0`;

@@ -141,7 +141,7 @@ describe('h2sticky proxy command', () => {
     spy.mockRestore();
     expect(run.code).toBe(0);
     const help = printed.join('\n') + run.stdout;
-    for (const option of ['--nginx-version', '--edition', '--log-level', '--drain-timeout']) expect(help).toContain(option);
+    for (const option of ['--nginx-version', '--edition', '--log-level', '--drain-timeout', '--require-tls-files']) expect(help).toContain(option);
   });
 
   it('rejects an invalid spec with exit code 2', async () => {
