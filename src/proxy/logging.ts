@@ -16,6 +16,7 @@ export const logEvents = {
   reload: 'proxy.reload',
   reloadFailed: 'proxy.reload_failed',
   draining: 'proxy.draining',
+  drainTimeout: 'proxy.drain_timeout',
   stopped: 'proxy.stopped',
   internalError: 'proxy.internal_error',
 } as const;

@@ -20,9 +20,13 @@ import { logEvents, type ProxyLogger } from './logging.js';
 import type { ProxyCoreOptions } from './core/index.js';
 import { resolvePlanHosts } from './resolve.js';
 import { ProxyRuntime } from './runtime.js';
+import { UpstreamSockets } from './upstream/pool.js';
 import type { ListenSocket } from './server-names.js';
 import { requireTlsFiles, type TlsCredentials } from './tls-files.js';
 import { EnvironmentError } from '../problems.js';
+
+/** Maximum wait, in milliseconds, for requests to end after stop() has closed their connections. */
+const requestEndWaitMs = 1_000;
 
 /** The 24-byte HTTP/2 connection preface that starts a prior-knowledge h2c connection. */
 const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -63,6 +67,8 @@ export class ProxyServer {
   private readonly contexts = new WeakMap<Socket, ConnectionContext>();
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<ServerHttp2Session>();
+  /** Upstream sockets of every runtime, the current one and those a reload replaced while they had requests in flight. */
+  private readonly upstreamSockets = new UpstreamSockets();
   /** Each HTTP/2 session's connection; node exposes the session's socket only through a proxy object. */
   private readonly sessionContexts = new WeakMap<ServerHttp2Session, { context: ConnectionContext; guard: SessionGuard }>();
   /** The connection being handed to the HTTP/2 server; its 'session' event fires during the hand-over. */
@@ -100,7 +106,7 @@ export class ProxyServer {
   async start(credentials?: TlsCredentials): Promise<BoundAddress[]> {
     const resolve = await resolvePlanHosts(this.options.plan);
     const tls = credentials ?? (await requireTlsFiles(this.options.plan));
-    this.runtime = new ProxyRuntime(this.options.plan, { ...this.options.core, resolve }, tls);
+    this.runtime = new ProxyRuntime(this.options.plan, { core: { ...this.options.core, resolve }, tlsCredentials: tls, upstreamSockets: this.upstreamSockets });
     await this.bind(this.runtime);
     return this.addresses();
   }
@@ -127,7 +133,7 @@ export class ProxyServer {
     const resolve = await resolvePlanHosts(plan);
     const tls = credentials ?? (await requireTlsFiles(plan));
     // Learn-mode sessions survive a reload, as nginx keeps their shared memory zone; the core decides which.
-    const next = new ProxyRuntime(plan, { ...this.options.core, resolve, previous: previous.core }, tls);
+    const next = new ProxyRuntime(plan, { core: { ...this.options.core, resolve, previous: previous.core }, tlsCredentials: tls, upstreamSockets: this.upstreamSockets });
     await this.bind(next);
     this.runtime = next;
     for (const session of this.sessions) this.sessionContexts.get(session)?.guard.shutdown();
@@ -135,32 +141,50 @@ export class ProxyServer {
     this.options.logger.info({ event: logEvents.reload, listeners: this.addresses() }, 'configuration reloaded');
   }
 
-  /** Stops accepting, lets in-flight requests finish within the drain timeout, then closes everything. */
+  /**
+   * Stops accepting, lets in-flight requests finish within the drain
+   * timeout, then closes every client and upstream connection, so that no
+   * socket or timer keeps the process alive after the returned promise
+   * settles.
+   */
   async stop(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
-    this.options.logger.info({ event: logEvents.draining, inFlight: this.inFlight }, 'draining in-flight requests');
+    const drainTimeoutMs = this.options.drainTimeoutMs ?? 30_000;
+    this.options.logger.info({ event: logEvents.draining, inFlight: this.inFlight, drainTimeoutMs }, 'draining in-flight requests');
     await Promise.all([...this.bindings.values()].map((binding) => closeServer(binding.server)));
     this.bindings.clear();
     for (const session of this.sessions) this.sessionContexts.get(session)?.guard.shutdown();
     this.http1.closeIdleConnections();
 
-    const deadline = Date.now() + (this.options.drainTimeoutMs ?? 30_000);
-    await this.waitUntil(deadline, (done) => {
-      if (this.inFlight === 0) done();
-      else this.idleWaiters.push(done);
-    });
+    const deadline = Date.now() + drainTimeoutMs;
+    await this.waitForRequests(deadline);
     // Sessions end once their accepted streams are done (SessionGuard.shutdown()).
     await Promise.all(
       [...this.sessions].map((session) => this.waitUntil(deadline, (done) => (session.destroyed ? done() : session.once('close', done)))),
     );
     this.http1.closeIdleConnections();
 
+    if (this.inFlight > 0) {
+      this.options.logger.warn({ event: logEvents.drainTimeout, inFlight: this.inFlight, drainTimeoutMs }, `drain timeout ended with ${this.inFlight} requests in flight, so their connections are closed`);
+    }
     for (const session of this.sessions) session.destroy();
     for (const socket of this.sockets) socket.destroy();
+    // A request that waits for a backend keeps an upstream socket and a proxy_read_timeout timer open. Closing the socket ends both.
+    this.upstreamSockets.closeAll();
     // A server whose start() failed has no runtime yet.
     this.runtime?.close();
+    // The cut requests fail within a few event loop turns, because their retries cannot connect any more. Their access lines come before "stopped".
+    await this.waitForRequests(Date.now() + requestEndWaitMs);
     this.options.logger.info({ event: logEvents.stopped }, 'stopped');
+  }
+
+  /** Waits until no request is in flight, or until the deadline (epoch milliseconds). */
+  private waitForRequests(deadline: number): Promise<void> {
+    return this.waitUntil(deadline, (done) => {
+      if (this.inFlight === 0) done();
+      else this.idleWaiters.push(done);
+    });
   }
 
   /** Waits for `start` to call its callback, or until the deadline (epoch milliseconds). */

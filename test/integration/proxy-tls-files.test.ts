@@ -1,8 +1,8 @@
 /**
- * `h2sticky proxy` with the certificate files of its spec: a missing file
- * gets the placeholder certificate and a located warning, --require-tls-files
- * turns that into exit code 2, and a file that exists but cannot be used is
- * always exit code 2 with a located message.
+ * `h2sticky proxy` with the certificate files of its spec. A missing file
+ * gets the placeholder certificate and a located warning, and
+ * --require-tls-files turns that into exit code 2. A file that exists but
+ * cannot be used is always exit code 2 with a located message.
  *
  * These run the built CLI through bin/h2sticky.js, as a user runs it, so
  * `npm run build` must have run after the last change to src/ (npm test
