@@ -166,7 +166,7 @@ export class ProxyServer {
     this.http1.closeIdleConnections();
 
     if (this.inFlight > 0) {
-      this.options.logger.warn({ event: logEvents.drainTimeout, inFlight: this.inFlight, drainTimeoutMs }, `drain timeout ended with ${this.inFlight} requests in flight, so their connections are closed`);
+      this.options.logger.warn({ event: logEvents.drainTimeout, inFlight: this.inFlight, drainTimeoutMs }, `drain timeout ended with ${this.inFlight} ${this.inFlight === 1 ? 'request' : 'requests'} in flight, so their connections are closed`);
     }
     for (const session of this.sessions) session.destroy();
     for (const socket of this.sockets) socket.destroy();
