@@ -54,6 +54,8 @@ export interface CompileOptions {
 }
 
 export interface CompileResult {
+  /** The loaded spec, which locates JSON pointers; absent when the file could not be read or parsed. */
+  spec?: LoadedSpec;
   plan?: Plan;
   /** The nginx configuration; present only when there are no errors. */
   config?: string;
@@ -71,10 +73,12 @@ export async function compileSpecFile(path: string, options: CompileOptions = {}
 
 function compileLoaded(loaded: LoadResult, options: CompileOptions): CompileResult {
   const validation = validateLoadedSpec(loaded, options.target);
-  if (hasErrors(validation.problems) || !validation.spec || !validation.target) return { problems: validation.problems };
+  if (hasErrors(validation.problems) || !validation.spec || !validation.target) {
+    return { ...(validation.spec ? { spec: validation.spec } : {}), problems: validation.problems };
+  }
 
   const normalized = normalizeSpec(validation.spec.data as SpecDocument, validation.target);
   const plan = buildPlan(normalized, { file: validation.spec.file, digest: validation.spec.digest });
   const config = renderConfig(plan, options.layout ?? 'full');
-  return { plan, config, problems: validation.problems };
+  return { spec: validation.spec, plan, config, problems: validation.problems };
 }

@@ -1,9 +1,12 @@
 import { pino, type Level } from 'pino';
 
 import { compileSpecFile } from '../compile.js';
+import type { Plan } from '../plan/types.js';
 import { ExitCode, hasErrors } from '../problems.js';
-import { logEvents } from '../proxy/logging.js';
+import { logEvents, type ProxyLogger } from '../proxy/logging.js';
 import { ProxyServer, type BoundAddress } from '../proxy/server.js';
+import { readTlsFiles, type TlsCredentials } from '../proxy/tls-files.js';
+import type { TargetOverride } from '../spec/target.js';
 import { describeTarget } from '../spec/target.js';
 import { defineCommand, type CliIO } from './command.js';
 import { countSummary, printProblems } from './report.js';
@@ -27,6 +30,11 @@ export const proxyCommand = defineCommand({
           type: 'number',
           default: 30,
           describe: 'seconds to let in-flight requests finish after SIGTERM or SIGINT before connections are closed',
+        })
+        .option('require-tls-files', {
+          type: 'boolean',
+          default: false,
+          describe: 'stop with exit code 2 when a certificate or key file named in the spec does not exist, instead of serving TLS with a self-signed placeholder certificate',
         }),
     )
       .example('$0 proxy shop.yaml', 'serve the shop spec as nginx 1.30 would, with native sticky cookies')
@@ -36,32 +44,69 @@ export const proxyCommand = defineCommand({
       io.err(`h2sticky: --drain-timeout must be a number of seconds of 0 or more, not ${String(args['drain-timeout'])}\n`);
       return ExitCode.invalidInput;
     }
-    const compiled = await compileSpecFile(args.spec, { target: targetOverride(args) });
-    printProblems(io, compiled.problems);
-    if (!compiled.plan || hasErrors(compiled.problems)) {
-      io.err(`h2sticky: ${args.spec} is invalid (${countSummary(compiled.problems)}); the proxy did not start\n`);
+    const options: LoadOptions = { spec: args.spec, target: targetOverride(args), requireTlsFiles: args['require-tls-files'] };
+    const loaded = await loadProxyConfig(options, io);
+    if (loaded.kind === 'invalid') {
+      io.err(`h2sticky: ${args.spec} is invalid (${loaded.summary}); the proxy did not start\n`);
       return ExitCode.invalidInput;
     }
-    for (const note of compiled.plan.notes) io.err(`note: ${note.message}\n`);
+    for (const note of loaded.plan.notes) io.err(`note: ${note.message}\n`);
 
     const logger = pino({ level: args['log-level'] }, { write: (line: string) => io.out(line) });
-    const server = new ProxyServer({ plan: compiled.plan, logger, drainTimeoutMs: args['drain-timeout'] * 1000 });
-    const addresses = await server.start();
-    logger.info({ event: logEvents.listening, listeners: addresses, target: describeTarget(compiled.plan.target as Parameters<typeof describeTarget>[0]) }, 'listening');
-    io.err(`h2sticky proxy: ${describeTarget(compiled.plan.target as Parameters<typeof describeTarget>[0])}\n${formatAddresses(addresses)}`);
+    logPlaceholders(logger, loaded);
+    const server = new ProxyServer({ plan: loaded.plan, logger, drainTimeoutMs: args['drain-timeout'] * 1000 });
+    const addresses = await server.start(loaded.credentials);
+    const target = describeTarget(loaded.plan.target as Parameters<typeof describeTarget>[0]);
+    logger.info({ event: logEvents.listening, listeners: addresses, target }, 'listening');
+    io.err(`h2sticky proxy: ${target}\n${formatAddresses(addresses)}`);
 
     await runUntilStopped(server, io, async () => {
-      const reloaded = await compileSpecFile(args.spec, { target: targetOverride(args) });
-      if (!reloaded.plan || hasErrors(reloaded.problems)) {
-        printProblems(io, reloaded.problems);
-        logger.error({ event: logEvents.reloadFailed, spec: args.spec }, `${args.spec} is invalid (${countSummary(reloaded.problems)}); the running configuration stays`);
+      const reloaded = await loadProxyConfig(options, io);
+      if (reloaded.kind === 'invalid') {
+        logger.error({ event: logEvents.reloadFailed, spec: args.spec }, `${args.spec} is invalid (${reloaded.summary}); the running configuration stays`);
         return;
       }
-      await server.reload(reloaded.plan);
+      logPlaceholders(logger, reloaded);
+      await server.reload(reloaded.plan, reloaded.credentials);
     });
     return ExitCode.ok;
   },
 });
+
+interface LoadOptions {
+  spec: string;
+  target: TargetOverride;
+  requireTlsFiles: boolean;
+}
+
+type LoadedConfig =
+  | { kind: 'valid'; plan: Plan; credentials: TlsCredentials; placeholders: { serverName: string; missing: string[]; file: string; line?: number; column?: number }[] }
+  | { kind: 'invalid'; summary: string };
+
+/** Compiles the spec and reads its TLS files, printing every problem of both; the result is invalid when either has an error. */
+async function loadProxyConfig(options: LoadOptions, io: CliIO): Promise<LoadedConfig> {
+  const compiled = await compileSpecFile(options.spec, { target: options.target });
+  if (!compiled.plan || hasErrors(compiled.problems)) {
+    printProblems(io, compiled.problems);
+    return { kind: 'invalid', summary: countSummary(compiled.problems) };
+  }
+
+  const locate = compiled.spec?.locate;
+  const tls = await readTlsFiles(compiled.plan, { file: options.spec, requireFiles: options.requireTlsFiles, ...(locate ? { locate } : {}) });
+  const problems = [...compiled.problems, ...tls.problems];
+  printProblems(io, problems);
+  if (hasErrors(problems)) return { kind: 'invalid', summary: countSummary(problems) };
+
+  const placeholders = tls.placeholders.map((use) => ({ serverName: use.serverName, missing: use.missing, file: options.spec, ...locate?.(use.pointer) }));
+  return { kind: 'valid', plan: compiled.plan, credentials: tls.credentials, placeholders };
+}
+
+/** Logs one warning per server that serves the placeholder certificate, beside the warning printed on standard error. */
+function logPlaceholders(logger: ProxyLogger, loaded: Extract<LoadedConfig, { kind: 'valid' }>): void {
+  for (const use of loaded.placeholders) {
+    logger.warn({ event: logEvents.tlsPlaceholder, ...use }, `${use.missing.join(' and ')} ${use.missing.length === 1 ? 'does' : 'do'} not exist; ${use.serverName} serves a self-signed placeholder certificate that clients do not trust`);
+  }
+}
 
 function formatAddresses(addresses: readonly BoundAddress[]): string {
   return addresses.map((bound) => `  listening on ${bound.tls ? 'https' : 'http'}://${bound.address}:${bound.port} (${bound.protocols.join(', ')})\n`).join('');

@@ -194,10 +194,35 @@ export class Http1Downstream implements Downstream {
   sendHead(status: number, headers: readonly HeaderField[], endStream: boolean): void {
     if (this.closed) return;
     const flat: string[] = [];
-    for (const header of headers) flat.push(header.name, header.value);
+    let hasConnection = false;
+    let hasContentLength = false;
+    for (const header of headers) {
+      flat.push(header.name, header.value);
+      const name = header.name.toLowerCase();
+      if (name === 'connection') hasConnection = true;
+      else if (name === 'content-length') hasContentLength = true;
+    }
+    // When node writes Connection: keep-alive itself, it adds "Keep-Alive: timeout=75" from server.keepAliveTimeout
+    // (_storeHeader() in lib/_http_outgoing.js, read in node 20.20). nginx sends Keep-Alive only when keepalive_timeout
+    // has a second parameter (ngx_http_header_filter_module.c), so the proxy writes the Connection header that node
+    // would choose. A response with its own Connection header gets no automatic one from node, and node still closes
+    // an idle connection after keepAliveTimeout.
+    // NOTE: tested on node 20.20 only, because no node 22 or 24 binary was at hand.
+    if (!hasConnection) flat.push('Connection', this.keepsAlive(hasContentLength) ? 'keep-alive' : 'close');
     this.headSent = true;
     this.response.writeHead(status, flat);
     if (endStream) this.response.end();
+  }
+
+  /**
+   * Decides keep-alive as node's _storeHeader() does without a Connection
+   * header: the request allows it (HTTP/1.1 without "Connection: close",
+   * HTTP/1.0 with "Connection: keep-alive", and not draining), and the body
+   * is framed by Content-Length or by chunked encoding, which HTTP/1.0
+   * clients get only when they send "TE: chunked".
+   */
+  private keepsAlive(hasContentLength: boolean): boolean {
+    return this.response.shouldKeepAlive && (hasContentLength || this.response.useChunkedEncodingByDefault);
   }
 
   write(chunk: Buffer): boolean {

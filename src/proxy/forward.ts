@@ -235,7 +235,7 @@ async function proxy(state: RequestState, location: PlanLocation, body: Buffer |
     const cached = connection !== undefined;
     const http2 = location.upstreamHttpVersion === '2';
     if (!connection) {
-      const connected = await connectPeer(peer.endpoint, peer.name, location.timeouts.connectMs, http2);
+      const connected = await connectPeer(peer.endpoint, peer.name, location.timeouts.connectMs, http2, runtime.upstreamSockets);
       if (connected.kind !== 'connected') {
         logUpstreamError(state, log, connected.kind === 'timeout' ? 'upstream timed out (110: Connection timed out) while connecting to upstream' : `connect() failed (${connected.message}) while connecting to upstream`);
         step = use.report(connected.kind === 'timeout' ? { kind: 'timeout' } : { kind: 'error', cachedConnection: false }, false);

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 /** Event names the proxy logs; tools can filter on them. */
 export const logEvents = {
   listening: 'proxy.listening',
+  tlsPlaceholder: 'proxy.tls_placeholder',
   access: 'proxy.access',
   upstreamError: 'proxy.upstream_error',
   clientError: 'proxy.client_error',
@@ -15,6 +16,7 @@ export const logEvents = {
   reload: 'proxy.reload',
   reloadFailed: 'proxy.reload_failed',
   draining: 'proxy.draining',
+  drainTimeout: 'proxy.drain_timeout',
   stopped: 'proxy.stopped',
   internalError: 'proxy.internal_error',
 } as const;

@@ -12,7 +12,8 @@ import { LocationTable } from './locations.js';
 import { compileHeaderRules, type HeaderRules } from './request-headers.js';
 import { compileAddHeaders, type AddHeaderRule } from './response-headers.js';
 import { collectListenSockets, type ListenSocket } from './server-names.js';
-import { KeepalivePool } from './upstream/pool.js';
+import type { TlsCredentials } from './tls-files.js';
+import { KeepalivePool, UpstreamSockets } from './upstream/pool.js';
 import { VariableTable } from './variables.js';
 
 export interface LocationRules {
@@ -22,10 +23,21 @@ export interface LocationRules {
   nativeStickyCookie: boolean;
 }
 
+export interface ProxyRuntimeOptions {
+  /** Options of the decision core, such as a simulated clock or the state of the previous runtime. */
+  core?: ProxyCoreOptions;
+  /** The certificate and key of each TLS server. */
+  tlsCredentials?: TlsCredentials;
+  /** The registry of upstream sockets, shared by every runtime of one proxy so that a stop closes all of them. */
+  upstreamSockets?: UpstreamSockets;
+}
+
 export class ProxyRuntime {
   readonly sockets: ListenSocket[];
   readonly variables: VariableTable;
   readonly core: ProxyCore;
+  readonly tlsCredentials: TlsCredentials;
+  readonly upstreamSockets: UpstreamSockets;
   /** The version nginx would print in Server and on error pages, such as 1.30.6 (a line such as 1.30 prints as 1.30.0). */
   readonly nginxVersion: string;
   /** Host and :authority are checked against RFC 3986 (nginx 1.29.4 and later). */
@@ -39,9 +51,11 @@ export class ProxyRuntime {
 
   constructor(
     readonly plan: Plan,
-    coreOptions: ProxyCoreOptions = {},
+    options: ProxyRuntimeOptions = {},
   ) {
     const target = plan.target;
+    this.tlsCredentials = options.tlsCredentials ?? new Map();
+    this.upstreamSockets = options.upstreamSockets ?? new UpstreamSockets();
     this.nginxVersion = target.version.patchGiven ? formatVersion(target.version) : `${target.version.major}.${target.version.minor}.0`;
     this.strictHostCheck = atLeast(target.version, '1.29.4');
     this.perReadStreamLimits = atLeast(target.version, '1.25.3');
@@ -64,7 +78,7 @@ export class ProxyRuntime {
         });
       }
     }
-    this.core = new ProxyCore(plan, coreOptions);
+    this.core = new ProxyCore(plan, options.core);
   }
 
   locations(server: PlanServer): LocationTable {

@@ -8,8 +8,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { createSecureContext, createServer as createTlsServer, type SecureContext, type TLSSocket } from 'node:tls';
+import { createSecureContext, createServer as createTlsServer, type SecureContext, type SecureContextOptions, type Server as TlsServer, type TLSSocket } from 'node:tls';
 
 import type { Plan, PlanServer } from '../plan/types.js';
 import { Http1Downstream, Http1UpgradeDownstream, Http2Downstream, type ConnectionInfo, type Downstream } from './downstream.js';
@@ -21,8 +20,13 @@ import { logEvents, type ProxyLogger } from './logging.js';
 import type { ProxyCoreOptions } from './core/index.js';
 import { resolvePlanHosts } from './resolve.js';
 import { ProxyRuntime } from './runtime.js';
+import { UpstreamSockets } from './upstream/pool.js';
 import type { ListenSocket } from './server-names.js';
+import { requireTlsFiles, type TlsCredentials } from './tls-files.js';
 import { EnvironmentError } from '../problems.js';
+
+/** Maximum wait, in milliseconds, for requests to end after stop() has closed their connections. */
+const requestEndWaitMs = 1_000;
 
 /** The 24-byte HTTP/2 connection preface that starts a prior-knowledge h2c connection. */
 const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -63,6 +67,8 @@ export class ProxyServer {
   private readonly contexts = new WeakMap<Socket, ConnectionContext>();
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<ServerHttp2Session>();
+  /** Upstream sockets of every runtime, the current one and those a reload replaced while they had requests in flight. */
+  private readonly upstreamSockets = new UpstreamSockets();
   /** Each HTTP/2 session's connection; node exposes the session's socket only through a proxy object. */
   private readonly sessionContexts = new WeakMap<ServerHttp2Session, { context: ConnectionContext; guard: SessionGuard }>();
   /** The connection being handed to the HTTP/2 server; its 'session' event fires during the hand-over. */
@@ -91,10 +97,16 @@ export class ProxyServer {
     this.http1.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.onHttp1Upgrade(request, socket, head));
   }
 
-  /** Opens every listen socket of the Plan; raises EnvironmentError when an address is in use or not available. */
-  async start(): Promise<BoundAddress[]> {
+  /**
+   * Opens every listen socket of the Plan. TLS servers present `credentials`
+   * (see readTlsFiles()); without them the files the Plan names are read, and
+   * a missing or unusable one raises InputError. Raises EnvironmentError when
+   * an address is in use or not available.
+   */
+  async start(credentials?: TlsCredentials): Promise<BoundAddress[]> {
     const resolve = await resolvePlanHosts(this.options.plan);
-    this.runtime = new ProxyRuntime(this.options.plan, { ...this.options.core, resolve });
+    const tls = credentials ?? (await requireTlsFiles(this.options.plan));
+    this.runtime = new ProxyRuntime(this.options.plan, { core: { ...this.options.core, resolve }, tlsCredentials: tls, upstreamSockets: this.upstreamSockets });
     await this.bind(this.runtime);
     return this.addresses();
   }
@@ -113,13 +125,15 @@ export class ProxyServer {
    * Switches to a new Plan. New connections get fresh balancer state and
    * keepalive caches. Open HTTP/2 connections receive GOAWAY and finish
    * their streams on the old state, as the old workers of an nginx reload do.
+   * TLS credentials are handled as in start().
    */
-  async reload(plan: Plan): Promise<void> {
+  async reload(plan: Plan, credentials?: TlsCredentials): Promise<void> {
     const previous = this.runtime;
     if (!previous) throw new Error('reload() needs a started proxy; call start() first');
     const resolve = await resolvePlanHosts(plan);
+    const tls = credentials ?? (await requireTlsFiles(plan));
     // Learn-mode sessions survive a reload, as nginx keeps their shared memory zone; the core decides which.
-    const next = new ProxyRuntime(plan, { ...this.options.core, resolve, previous: previous.core });
+    const next = new ProxyRuntime(plan, { core: { ...this.options.core, resolve, previous: previous.core }, tlsCredentials: tls, upstreamSockets: this.upstreamSockets });
     await this.bind(next);
     this.runtime = next;
     for (const session of this.sessions) this.sessionContexts.get(session)?.guard.shutdown();
@@ -127,32 +141,50 @@ export class ProxyServer {
     this.options.logger.info({ event: logEvents.reload, listeners: this.addresses() }, 'configuration reloaded');
   }
 
-  /** Stops accepting, lets in-flight requests finish within the drain timeout, then closes everything. */
+  /**
+   * Stops accepting, lets in-flight requests finish within the drain
+   * timeout, then closes every client and upstream connection, so that no
+   * socket or timer keeps the process alive after the returned promise
+   * settles.
+   */
   async stop(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
-    this.options.logger.info({ event: logEvents.draining, inFlight: this.inFlight }, 'draining in-flight requests');
+    const drainTimeoutMs = this.options.drainTimeoutMs ?? 30_000;
+    this.options.logger.info({ event: logEvents.draining, inFlight: this.inFlight, drainTimeoutMs }, 'draining in-flight requests');
     await Promise.all([...this.bindings.values()].map((binding) => closeServer(binding.server)));
     this.bindings.clear();
     for (const session of this.sessions) this.sessionContexts.get(session)?.guard.shutdown();
     this.http1.closeIdleConnections();
 
-    const deadline = Date.now() + (this.options.drainTimeoutMs ?? 30_000);
-    await this.waitUntil(deadline, (done) => {
-      if (this.inFlight === 0) done();
-      else this.idleWaiters.push(done);
-    });
+    const deadline = Date.now() + drainTimeoutMs;
+    await this.waitForRequests(deadline);
     // Sessions end once their accepted streams are done (SessionGuard.shutdown()).
     await Promise.all(
       [...this.sessions].map((session) => this.waitUntil(deadline, (done) => (session.destroyed ? done() : session.once('close', done)))),
     );
     this.http1.closeIdleConnections();
 
+    if (this.inFlight > 0) {
+      this.options.logger.warn({ event: logEvents.drainTimeout, inFlight: this.inFlight, drainTimeoutMs }, `drain timeout ended with ${this.inFlight} ${this.inFlight === 1 ? 'request' : 'requests'} in flight, so their connections are closed`);
+    }
     for (const session of this.sessions) session.destroy();
     for (const socket of this.sockets) socket.destroy();
+    // A request that waits for a backend keeps an upstream socket and a proxy_read_timeout timer open. Closing the socket ends both.
+    this.upstreamSockets.closeAll();
     // A server whose start() failed has no runtime yet.
     this.runtime?.close();
+    // The cut requests fail within a few event loop turns, because their retries cannot connect any more. Their access lines come before "stopped".
+    await this.waitForRequests(Date.now() + requestEndWaitMs);
     this.options.logger.info({ event: logEvents.stopped }, 'stopped');
+  }
+
+  /** Waits until no request is in flight, or until the deadline (epoch milliseconds). */
+  private waitForRequests(deadline: number): Promise<void> {
+    return this.waitUntil(deadline, (done) => {
+      if (this.inFlight === 0) done();
+      else this.idleWaiters.push(done);
+    });
   }
 
   /** Waits for `start` to call its callback, or until the deadline (epoch milliseconds). */
@@ -174,7 +206,7 @@ export class ProxyServer {
       for (const [key, listen] of wanted) {
         const existing = this.bindings.get(key);
         if (existing) continue;
-        const server = listen.ssl ? this.createTlsListener(listen, runtime) : createNetServer((socket) => this.onPlainConnection(socket, key));
+        const server = listen.ssl ? this.createTlsListener(listen, runtime, key) : createNetServer((socket) => this.onPlainConnection(socket, key));
         await listenOn(server, listen);
         const binding = { key, server, listen, runtime };
         opened.push(binding);
@@ -189,6 +221,8 @@ export class ProxyServer {
       if (listen) {
         binding.listen = listen;
         binding.runtime = runtime;
+        // Clients without SNI get the new default server's certificate.
+        if (listen.ssl) (binding.server as TlsServer).setSecureContext(tlsOptions(listen.selector.defaultServer, runtime));
       } else {
         this.bindings.delete(key);
         await closeServer(binding.server);
@@ -197,32 +231,30 @@ export class ProxyServer {
     for (const binding of opened) this.bindings.set(binding.key, binding);
   }
 
-  private createTlsListener(listen: ListenSocket, runtime: ProxyRuntime): NetServer {
-    const contexts = new Map<PlanServer, SecureContext>();
-    const contextFor = (server: PlanServer) => {
+  private createTlsListener(listen: ListenSocket, runtime: ProxyRuntime, key: string): NetServer {
+    // A reload brings new PlanServer objects, so the contexts of the old ones can be collected.
+    const contexts = new WeakMap<PlanServer, SecureContext>();
+    const contextFor = (server: PlanServer, current: ProxyRuntime) => {
       let context = contexts.get(server);
       if (!context) {
-        context = createSecureContext(tlsOptions(server));
+        context = createSecureContext(tlsOptions(server, current));
         contexts.set(server, context);
       }
       return context;
     };
-    const defaultServer = listen.selector.defaultServer;
-    const key = `${listen.address ?? '0.0.0.0'}:${listen.port}:ssl`;
     const server = createTlsServer({
       // Clients without SNI get the default server's certificate.
-      ...tlsOptions(defaultServer),
+      ...tlsOptions(listen.selector.defaultServer, runtime),
       // The server that SNI selects decides the certificate and whether h2 is offered (ngx_http_ssl_alpn_select()).
       SNICallback: (name, callback) => {
         const binding = this.bindings.get(key);
         const selector = (binding?.listen ?? listen).selector;
-        callback(null, contextFor(selector.findByName(name.toLowerCase()) ?? selector.defaultServer));
+        callback(null, contextFor(selector.findByName(name.toLowerCase()) ?? selector.defaultServer, binding?.runtime ?? runtime));
       },
       ALPNProtocols: listen.h2 ? ['h2', 'http/1.1'] : ['http/1.1'],
     });
     server.on('secureConnection', (socket: TLSSocket) => this.onTlsConnection(socket, key));
     server.on('tlsClientError', () => undefined);
-    void runtime;
     return server;
   }
 
@@ -397,11 +429,11 @@ export class ProxyServer {
   }
 }
 
-function tlsOptions(server: PlanServer): { cert: Buffer; key: Buffer; minVersion: ReturnType<typeof minimumTlsVersion> } {
-  if (!server.tls) {
-    throw new EnvironmentError(`server ${server.serverNames[0] ?? '(no name)'} listens with TLS but has no certificate`, 'add tls.certificate and tls.key to the server in the spec');
-  }
-  return { cert: readFileSync(server.tls.certificate), key: readFileSync(server.tls.key), minVersion: minimumTlsVersion(server.tls.protocols) };
+function tlsOptions(server: PlanServer, runtime: ProxyRuntime): SecureContextOptions {
+  const credentials = runtime.tlsCredentials.get(server);
+  // The spec schema requires tls on a server with a TLS listener, and readTlsFiles() covers every such server.
+  if (!server.tls || !credentials) throw new Error(`server ${server.serverNames[0] ?? '(no name)'} listens with TLS but has no certificate`);
+  return { cert: credentials.cert, key: credentials.key, minVersion: minimumTlsVersion(server.tls.protocols) };
 }
 
 function minimumTlsVersion(protocols: readonly string[]): 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3' {

@@ -4,7 +4,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { connect, type ClientHttp2Session, type ClientSessionOptions, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
+import { connect, type ClientHttp2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type SecureClientSessionOptions } from 'node:http2';
 
 export const testCertificate = readFileSync('fixtures/tls/test.crt');
 
@@ -16,8 +16,8 @@ export interface H2Response {
 
 const timeoutMs = 15_000;
 
-/** Opens an HTTP/2 session: `https://` offers ALPN h2 only and trusts the test certificate; `http://` speaks h2c with prior knowledge. */
-export async function openSession(url: string, servername = 'shop.example.com', options: ClientSessionOptions = {}): Promise<ClientHttp2Session> {
+/** Opens an HTTP/2 session: `https://` offers ALPN h2 only and trusts the test certificate unless `options.ca` names another; `http://` speaks h2c with prior knowledge. */
+export async function openSession(url: string, servername = 'shop.example.com', options: SecureClientSessionOptions = {}): Promise<ClientHttp2Session> {
   const session = connect(url, url.startsWith('https:') ? { ca: testCertificate, servername, ALPNProtocols: ['h2'], ...options } : options);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no HTTP/2 session with ${url} within ${timeoutMs} ms`)), timeoutMs);

@@ -18,7 +18,7 @@ import { stringify } from 'yaml';
 import { Backend, stopBackends } from '../../src/diff/backend.js';
 import { runCli } from '../helpers/cli.js';
 import { closeSession, openSession, request } from '../helpers/h2.js';
-import { freePort } from '../helpers/loopback.js';
+import { freePort, http1Get } from '../helpers/loopback.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'h2sticky-proxy-cli-'));
 const backends = [new Backend({ id: 'one' }), new Backend({ id: 'two' })];
@@ -93,8 +93,8 @@ interface Started {
 }
 
 /** Starts `h2sticky proxy` and waits until it prints where it listens. */
-async function startCli(spec: string): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'proxy', spec], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startCli(spec: string, options: string[] = []): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'proxy', spec, ...options], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -141,7 +141,7 @@ describe('h2sticky proxy command', () => {
     spy.mockRestore();
     expect(run.code).toBe(0);
     const help = printed.join('\n') + run.stdout;
-    for (const option of ['--nginx-version', '--edition', '--log-level', '--drain-timeout']) expect(help).toContain(option);
+    for (const option of ['--nginx-version', '--edition', '--log-level', '--drain-timeout', '--require-tls-files']) expect(help).toContain(option);
   });
 
   it('rejects an invalid spec with exit code 2', async () => {
@@ -169,6 +169,42 @@ describe('h2sticky proxy command', () => {
     expect(response.status).toBe(200);
     expect(await proxy.exited).toBe(0);
     expect(events(proxy.stdout())).toEqual(expect.arrayContaining(['proxy.listening', 'proxy.access', 'proxy.draining', 'proxy.stopped']));
+    await closeSession(session);
+  });
+
+  it('exits after the drain timeout with a hanging backend', async () => {
+    const port = await freePort();
+    const spec = join(directory, 'hang.yaml');
+    writeFileSync(spec, specFor(port, backends[0]!));
+    const proxy = await startCli(spec, ['--drain-timeout', '1']);
+
+    backends[0]!.fault = { kind: 'hang' };
+    backends[0]!.takeRequests();
+    const session = await openSession(`http://127.0.0.1:${port}`);
+    // A stream that ends without a response header has status 0 in the HTTP/2 helper.
+    const describeOutcome = (response: { status: number }) => (response.status === 0 ? 'no response' : `status ${response.status}`);
+    const http2Request = request(session, '/hang/h2').then(describeOutcome, () => 'no response');
+    const http1Request = http1Get(port, '/hang/h1').then(describeOutcome, () => 'no response');
+    for (let wait = 0; wait < 100 && backends[0]!.requests.length < 2; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(backends[0]!.requests.map((received) => received.path).sort()).toEqual(['/hang/h1', '/hang/h2']);
+
+    proxy.child.kill('SIGTERM');
+    // The backend never responds, so only the drain timeout can end the process. 15 s is far beyond 1 s plus the margin.
+    let killed = false;
+    const limit = setTimeout(() => {
+      killed = true;
+      proxy.child.kill('SIGKILL');
+    }, 15_000);
+    const code = await proxy.exited;
+    clearTimeout(limit);
+
+    expect(killed).toBe(false);
+    expect(code).toBe(0);
+    expect(await http2Request).toBe('no response');
+    expect(await http1Request).toBe('no response');
+    const logged = events(proxy.stdout());
+    expect(logged).toContain('proxy.drain_timeout');
+    expect(logged.at(-1)).toBe('proxy.stopped');
     await closeSession(session);
   });
 

@@ -39,10 +39,43 @@ export interface UpstreamConnection {
 
 export type ConnectResult = { kind: 'connected'; connection: UpstreamConnection } | { kind: 'error'; message: string } | { kind: 'timeout' };
 
-/** Opens a TCP or unix-socket connection to a peer within `timeoutMs` (proxy_connect_timeout). */
-export function connectPeer(endpoint: PlanEndpoint, peerName: string, timeoutMs: number, http2: boolean): Promise<ConnectResult> {
+/**
+ * Every upstream socket of a proxy that is still open, whether connecting,
+ * in use or cached, so that a stop can close them all when the drain
+ * timeout ends.
+ */
+export class UpstreamSockets {
+  private readonly open = new Set<Socket>();
+  private closedAll = false;
+
+  /** True after closeAll(): no new upstream connection may start. */
+  get closed(): boolean {
+    return this.closedAll;
+  }
+
+  add(socket: Socket): void {
+    this.open.add(socket);
+    socket.once('close', () => this.open.delete(socket));
+  }
+
+  /** Destroys every open upstream socket and makes later connects fail. Returns how many were open. */
+  closeAll(): number {
+    this.closedAll = true;
+    const count = this.open.size;
+    for (const socket of [...this.open]) socket.destroy();
+    return count;
+  }
+}
+
+/** Opens a TCP or unix-socket connection to a peer within `timeoutMs` (proxy_connect_timeout), registered in `sockets` when given. */
+export function connectPeer(endpoint: PlanEndpoint, peerName: string, timeoutMs: number, http2: boolean, sockets?: UpstreamSockets): Promise<ConnectResult> {
   return new Promise((resolve) => {
+    if (sockets?.closed) {
+      resolve({ kind: 'error', message: 'the proxy is stopping' });
+      return;
+    }
     const socket = endpoint.kind === 'unix' ? connectTcp({ path: endpoint.path }) : connectTcp({ host: endpoint.host, port: endpoint.port });
+    sockets?.add(socket);
     socket.setNoDelay(true);
     const timeout = startUpstreamTimeout(timeoutMs, () => {
       socket.destroy();
