@@ -9,7 +9,7 @@ import type { CliIO } from './command.js';
 import { describeTarget } from '../spec/target.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { defineCommand } from './command.js';
-import { countSummary, printProblems } from './report.js';
+import { printProblems, rejectionSummary } from './report.js';
 import { targetOptions, targetOverride } from './shared-options.js';
 
 /** File names used when --output names a directory. */
@@ -58,7 +58,7 @@ export const buildCommand = defineCommand({
     const result = await compileSpecFile(args.spec, { target: targetOverride(args), layout: args.layout });
     printProblems(io, result.problems);
     if (!result.config || !result.plan) {
-      io.err(`h2sticky: ${args.spec} is invalid (${countSummary(result.problems)}); nothing was written\n`);
+      io.err(`h2sticky: ${args.spec} ${rejectionSummary(result.problems)}; nothing was written\n`);
       return ExitCode.invalidInput;
     }
     for (const note of result.plan.notes) io.err(`note: ${note.message}\n`);

@@ -9,7 +9,7 @@ import { readTlsFiles, type TlsCredentials } from '../proxy/tls-files.js';
 import type { TargetOverride } from '../spec/target.js';
 import { describeTarget } from '../spec/target.js';
 import { defineCommand, type CliIO } from './command.js';
-import { countSummary, printProblems } from './report.js';
+import { printProblems, rejectionSummary } from './report.js';
 import { targetOptions, targetOverride } from './shared-options.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug'] as const satisfies readonly Level[];
@@ -47,7 +47,7 @@ export const proxyCommand = defineCommand({
     const options: LoadOptions = { spec: args.spec, target: targetOverride(args), requireTlsFiles: args['require-tls-files'] };
     const loaded = await loadProxyConfig(options, io);
     if (loaded.kind === 'invalid') {
-      io.err(`h2sticky: ${args.spec} is invalid (${loaded.summary}); the proxy did not start\n`);
+      io.err(`h2sticky: ${args.spec} ${loaded.summary}; the proxy did not start\n`);
       return ExitCode.invalidInput;
     }
     for (const note of loaded.plan.notes) io.err(`note: ${note.message}\n`);
@@ -63,7 +63,7 @@ export const proxyCommand = defineCommand({
     await runUntilStopped(server, io, async () => {
       const reloaded = await loadProxyConfig(options, io);
       if (reloaded.kind === 'invalid') {
-        logger.error({ event: logEvents.reloadFailed, spec: args.spec }, `${args.spec} is invalid (${reloaded.summary}); the running configuration stays`);
+        logger.error({ event: logEvents.reloadFailed, spec: args.spec }, `${args.spec} ${reloaded.summary}; the running configuration stays`);
         return;
       }
       logPlaceholders(logger, reloaded);
@@ -88,14 +88,14 @@ async function loadProxyConfig(options: LoadOptions, io: CliIO): Promise<LoadedC
   const compiled = await compileSpecFile(options.spec, { target: options.target });
   if (!compiled.plan || hasErrors(compiled.problems)) {
     printProblems(io, compiled.problems);
-    return { kind: 'invalid', summary: countSummary(compiled.problems) };
+    return { kind: 'invalid', summary: rejectionSummary(compiled.problems) };
   }
 
   const locate = compiled.spec?.locate;
   const tls = await readTlsFiles(compiled.plan, { file: options.spec, requireFiles: options.requireTlsFiles, ...(locate ? { locate } : {}) });
   const problems = [...compiled.problems, ...tls.problems];
   printProblems(io, problems);
-  if (hasErrors(problems)) return { kind: 'invalid', summary: countSummary(problems) };
+  if (hasErrors(problems)) return { kind: 'invalid', summary: rejectionSummary(problems) };
 
   const placeholders = tls.placeholders.map((use) => ({ serverName: use.serverName, missing: use.missing, file: options.spec, ...locate?.(use.pointer) }));
   return { kind: 'valid', plan: compiled.plan, credentials: tls.credentials, placeholders };

@@ -15,3 +15,9 @@ export function countSummary(problems: readonly Problem[]): string {
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
+
+/** Describes why a spec was not used: unreadable when the file could not be read, otherwise invalid with its counts. */
+export function rejectionSummary(problems: readonly Problem[]): string {
+  if (problems.some((problem) => problem.code.endsWith('.unreadable'))) return 'could not be read';
+  return `is invalid (${countSummary(problems)})`;
+}

@@ -1,7 +1,7 @@
 import { ExitCode, hasErrors } from '../problems.js';
 import { describeTarget } from '../spec/target.js';
 import { defineCommand } from './command.js';
-import { countSummary, printProblems } from './report.js';
+import { countSummary, printProblems, rejectionSummary } from './report.js';
 import { targetOptions, targetOverride } from './shared-options.js';
 
 export const validateCommand = defineCommand({
@@ -33,7 +33,7 @@ export const validateCommand = defineCommand({
       if (valid) {
         io.err(`${args.spec}: valid for ${validation.target ? describeTarget(validation.target) : 'its target'} (${countSummary(validation.problems)})\n`);
       } else {
-        io.err(`${args.spec}: invalid (${countSummary(validation.problems)})\n`);
+        io.err(`${args.spec} ${rejectionSummary(validation.problems)}\n`);
       }
     }
     return valid ? ExitCode.ok : ExitCode.invalidInput;

@@ -153,4 +153,16 @@ describe('cli messages for common mistakes', () => {
     expect(codes).toContain('spec.schema.additionalProperties@6');
     expect(codes).toContain('spec.unknown-upstream@9');
   });
+
+  it.each([
+    ['build', 'nothing was written'],
+    ['validate', ''],
+    ['proxy', 'the proxy did not start'],
+  ])('calls a missing spec unreadable in %s', async (command, consequence) => {
+    const run = await runCli([command, join(directory, 'absent.yaml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('spec file not found');
+    expect(run.stderr).toContain(`absent.yaml could not be read${consequence ? `; ${consequence}` : ''}`);
+    expect(run.stderr).not.toContain('is invalid');
+  });
 });
