@@ -56,7 +56,7 @@ describe('lint config file', () => {
     writeFileSync(join(directory, '.h2sticky-lint.json'), JSON.stringify({ rules: { 'no-such-rule': 'off' } }));
     const result = await lintJson();
     expect(result.code).toBe(2);
-    expect(result.err).toContain('"no-such-rule" is not a rule id');
+    expect(result.err).toContain('unknown rule id "no-such-rule" [/rules/no-such-rule]');
     expect(result.err).toContain('.h2sticky-lint.json');
   });
 
@@ -91,7 +91,7 @@ describe('lint config file', () => {
     writeFileSync(join(directory, '.h2sticky-lint.json'), JSON.stringify({ rules: { 'backup-with-hash': 'fatal' } }));
     const result = await lintJson();
     expect(result.code).toBe(2);
-    expect(result.err).toContain('/rules/backup-with-hash must be one of');
+    expect(result.err).toContain('invalid value "fatal" for "rules.backup-with-hash" [/rules/backup-with-hash]');
   });
 });
 

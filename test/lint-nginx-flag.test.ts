@@ -14,7 +14,8 @@ interface JsonFinding {
   severity: string;
   message: string;
   file: string;
-  line: number;
+  line: number | null;
+  column: number | null;
 }
 
 let nginx: Availability<LocalNginxSource> | undefined;
@@ -28,6 +29,11 @@ beforeAll(async () => {
   writeFileSync(join(directory, 'nginx.conf'), 'events {}\nhttp {\n    include sites/app.conf;\n}\n');
   writeFileSync(join(directory, 'variable.conf'), 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18080;\n        return 200 $no_such_variable;\n    }\n}\n');
   writeFileSync(join(directory, 'sticky.conf'), 'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:1;\n        sticky cookie srv;\n    }\n}\n');
+  // Certificates that exist only on the target machine, as in a repository of nginx files.
+  writeFileSync(
+    join(directory, 'tls.conf'),
+    'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18443 ssl;\n        ssl_certificate /etc/h2sticky-test-absent/site.crt;\n        ssl_certificate_key "/etc/h2sticky-test-absent/site.key";\n        return 200 $no_such_variable;\n    }\n}\n',
+  );
   const sites = join(directory, 'sites');
   mkdirSync(sites);
   // The include carries a mistake that only nginx reports: a URI part in proxy_pass inside a regex location.
@@ -82,6 +88,52 @@ describe('lint --nginx', () => {
     expect(err).toMatch(/nginx 1\.(29|3\d)\.\d+ -t accepted/);
     expect(findings).toEqual([]);
     expect(code).toBe(0);
+  });
+
+  it('uses placeholders for missing certificates', async (context) => {
+    useOrSkip(context, nginx);
+    const { code, findings, err } = await lintWithNginx('tls.conf');
+    // Without placeholders nginx stops at the certificate, and never reaches the variable on line 7.
+    expect(findings).toEqual([expect.objectContaining({ rule: 'nginx-t', message: 'nginx: [emerg] unknown "no_such_variable" variable', file: join(directory, 'tls.conf') })]);
+    expect(findings[0]?.line).toBeNull();
+    expect(findings[0]?.column).toBeNull();
+    expect(err).toContain('note: certificate /etc/h2sticky-test-absent/site.crt is not readable here; nginx -t used a self-signed placeholder in its place');
+    expect(err).toContain('note: key /etc/h2sticky-test-absent/site.key is not readable here');
+    expect(code).toBe(1);
+  });
+
+  it('keeps line numbers after a placeholder', async (context) => {
+    useOrSkip(context, nginx);
+    const file = join(directory, 'tls-lines.conf');
+    // The quoted path spans lines 5 and 6, so the replacement must keep a newline for the error on line 9 to stay there.
+    writeFileSync(file, 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18444 ssl;\n        ssl_certificate "/etc/h2sticky-test-absent/a\nb.crt";\n        ssl_certificate_key /etc/h2sticky-test-absent/site.key;\n        location ~ ^/api/ {\n            proxy_pass http://127.0.0.1:1/v1/;\n        }\n    }\n}\n');
+    const { findings } = await lintWithNginx(file);
+    const fromNginx = findings.filter((finding) => finding.rule === 'nginx-t');
+    expect(fromNginx.map((finding) => finding.line)).toEqual([9]);
+    expect(fromNginx[0]?.message).toContain('cannot have URI part');
+  });
+
+  it('prints a located file without a zero position', async (context) => {
+    useOrSkip(context, nginx);
+    const { out } = await runCli(['lint', 'tls.conf', '--nginx', 'local'], directory);
+    expect(out).toContain(`${join(directory, 'tls.conf')}\n${' '.repeat(11)}error    nginx: [emerg] unknown "no_such_variable" variable  nginx-t`);
+    expect(out).not.toMatch(/\b0:0\b/);
+  });
+
+  it('notes the version that nginx -t checked', async (context) => {
+    useOrSkip(context, nginx);
+    const { err } = await lintWithNginx('variable.conf', ['--nginx-version', '1.31.0']);
+    const checked = /nginx (\d+\.\d+\.\d+) -t rejected/.exec(err)?.[1];
+    expect(checked).toBeDefined();
+    expect(err).toContain(`note: nginx -t checked the files with nginx ${checked}, not with nginx 1.31.0 that --nginx-version names`);
+  });
+
+  it('adds no version note when the versions match', async (context) => {
+    useOrSkip(context, nginx);
+    const first = await lintWithNginx('variable.conf');
+    const checked = /nginx (\d+\.\d+\.\d+) -t rejected/.exec(first.err)?.[1] ?? '';
+    const { err } = await lintWithNginx('variable.conf', ['--nginx-version', checked]);
+    expect(err).not.toContain('note:');
   });
 
   it('exits 3 when the nginx binary is missing', async () => {

@@ -62,7 +62,7 @@ describe('lint output', () => {
   });
 
   it('leaves the region out for a finding without a line', () => {
-    const finding = { code: 'nginx-t', severity: 'error' as const, message: 'nginx: [emerg] unknown "x" variable', file: join(directory, 'findings.conf'), line: 0, column: 0 };
+    const finding = { code: 'nginx-t', severity: 'error' as const, message: 'nginx: [emerg] unknown "x" variable', file: join(directory, 'findings.conf') };
     const log = JSON.parse(formatSarif([finding], allRules, { version: '1.22.1', edition: 'oss' }, directory)) as { runs: { results: { ruleIndex?: number; locations: { physicalLocation: Record<string, unknown> }[] }[] }[] };
     const ajv = new Ajv4({ strict: false, validateFormats: false, unicodeRegExp: false });
     expect(ajv.validate(sarifSchema, log), JSON.stringify(ajv.errors)).toBe(true);

@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
 
-import { ExitCode, InputError, type Problem, type Severity } from '../problems.js';
+import { ExitCode, InputError, type Severity } from '../problems.js';
 import { loadLintConfig } from '../lint/config-file.js';
 import { formatJson } from '../lint/formatters/json.js';
 import { formatSarif } from '../lint/formatters/sarif.js';
 import { formatStylish } from '../lint/formatters/stylish.js';
+import { parseErrorProblem, throwOnUnreadableFiles } from '../lint/input-problems.js';
 import { lintParsed, severityAtLeast, type Finding } from '../lint/linter.js';
 import { parseConfigFile } from '../lint/parser.js';
 import { allRules } from '../lint/rules/index.js';
 import type { NginxCheckResult } from '../lint/nginx-check.js';
 import type { ParseError, ParsePayload } from '../lint/syntax.js';
-import { parseTarget, supportedVersions, versionNumber, type Target } from '../lint/target.js';
+import { parseTarget, type Target } from '../lint/target.js';
+import { parseVersion, supportedRangeText, unsupportedReason } from '../nginx/version.js';
 import { parseNginxSource, type NginxSource } from '../nginx/runner/source.js';
 import { defineCommand } from './command.js';
 
@@ -31,7 +33,7 @@ export const lintCommand = defineCommand<LintArgs>({
   builder: (yargs) =>
     yargs
       .positional('files', { type: 'string', array: true, default: [], describe: 'Main nginx configuration files; includes are followed' })
-      .option('nginx-version', { type: 'string', describe: 'nginx version the files are for, such as 1.26.3 (default 1.30.6)' })
+      .option('nginx-version', { type: 'string', describe: `nginx version the files are for, such as 1.26.3 or 1.26; supported: ${supportedRangeText} (default 1.30.6)` })
       .option('edition', { type: 'string', choices: ['oss', 'plus'], describe: 'open-source nginx or NGINX Plus (default oss)' })
       .option('format', { type: 'string', choices: ['stylish', 'json', 'sarif'] as const, default: 'stylish' as const, describe: 'Output format' })
       .option('fail-on', { type: 'string', choices: ['error', 'warning', 'info'] as const, describe: 'Lowest severity that makes the exit code 1 (default warning)' })
@@ -61,10 +63,12 @@ export const lintCommand = defineCommand<LintArgs>({
 
     const parsedFiles = args.files.map((file) => ({ file: resolve(io.cwd, file), parsed: parseConfigFile(resolve(io.cwd, file)) }));
     const parseErrors: ParseError[] = parsedFiles.flatMap(({ parsed }) => parsed.payload.errors);
-    if (parseErrors.length > 0) throw new InputError(parseErrors.map(toProblem), `${parseErrors.length} file error${parseErrors.length === 1 ? '' : 's'}; nothing was linted`);
+    throwOnUnreadableFiles(parseErrors, 'linted');
+    if (parseErrors.length > 0) throw new InputError(parseErrors.map(parseErrorProblem), `${parseErrors.length} parse error${parseErrors.length === 1 ? '' : 's'}; nothing was linted`);
 
     const findings: Finding[] = [];
     let suppressed = 0;
+    const checkedVersions = new Set<string>();
     for (const { file, parsed } of parsedFiles) {
       const check = source === undefined ? undefined : await runNginxCheckLazily(file, parsed.payload, source);
       if (check && chosenVersion === undefined) target = targetOfCheckedNginx(target, check.version);
@@ -72,7 +76,20 @@ export const lintCommand = defineCommand<LintArgs>({
       const result = lintParsed(parsed, config.rules ? { target, rules: config.rules } : { target });
       findings.push(...(check ? check.merge(result.findings) : result.findings));
       suppressed += result.suppressed;
-      if (check) io.err(`nginx ${check.version} -t ${check.ok ? 'accepted' : 'rejected'} ${file}\n`);
+      if (check) {
+        for (const notice of check.notices) io.err(`note: ${notice}\n`);
+        io.err(`nginx ${check.version} -t ${check.ok ? 'accepted' : 'rejected'} ${file}\n`);
+        checkedVersions.add(check.version);
+      }
+    }
+    if (chosenVersion !== undefined) {
+      for (const version of checkedVersions) {
+        if (version === target.version) continue;
+        io.err(
+          `note: nginx -t checked the files with nginx ${version}, not with nginx ${target.version} that --nginx-version names; ` +
+            `the nginx-t findings are about ${version}. For ${target.version}, pass an nginx of that version: --nginx local:PATH or --nginx docker:IMAGE\n`,
+        );
+      }
     }
 
     if (args.format === 'json') io.out(formatJson(findings, target, suppressed));
@@ -92,11 +109,6 @@ async function runNginxCheckLazily(file: string, payload: ParsePayload, source: 
 
 /** Lints for the version of the nginx that ran `nginx -t`, when it is one the tables describe. */
 function targetOfCheckedNginx(current: Target, version: string): Target {
-  const number = versionNumber(version);
-  const supported = number >= versionNumber(supportedVersions.oldest) && number <= versionNumber(supportedVersions.newest);
-  return supported ? { ...current, version } : current;
-}
-
-function toProblem(error: ParseError): Problem {
-  return { code: error.code, severity: 'error', message: error.error, file: error.file, line: error.line, column: error.column };
+  const parsed = parseVersion(version);
+  return parsed && unsupportedReason(parsed) === undefined ? { ...current, version } : current;
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 
 import { ExitCode, InputError } from '../problems.js';
 import { buildConfig } from '../lint/builder.js';
+import { parseErrorProblem, throwOnUnreadableFiles } from '../lint/input-problems.js';
 import { parseConfigFile } from '../lint/parser.js';
 import { serializePayload } from '../lint/syntax.js';
 import { defineCommand } from './command.js';
@@ -39,14 +40,14 @@ export const parseCommand = defineCommand<ParseArgs>({
       singleFile: args['single-file'],
     });
 
+    throwOnUnreadableFiles(payload.errors, 'parsed');
     if (args.json) {
       io.out(`${serializePayload(payload, 2)}\n`);
       return payload.status === 'ok' ? ExitCode.ok : ExitCode.invalidInput;
     }
 
     if (payload.errors.length > 0) {
-      const problems = payload.errors.map((error) => ({ code: error.code, severity: 'error' as const, message: error.error, file: error.file, line: error.line, column: error.column }));
-      throw new InputError(problems, `${payload.errors.length} parse error${payload.errors.length === 1 ? '' : 's'}`);
+      throw new InputError(payload.errors.map(parseErrorProblem), `${payload.errors.length} parse error${payload.errors.length === 1 ? '' : 's'}`);
     }
     for (const config of payload.config) {
       if (payload.config.length > 1) io.out(`# configuration file ${config.file}:\n`);

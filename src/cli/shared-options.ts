@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 
-import { parseVersion, unsupportedReason, type Edition } from '../nginx/version.js';
+import { parseVersion, supportedRangeText, unsupportedReason, type Edition } from '../nginx/version.js';
 import type { TargetOverride } from '../spec/target.js';
 
 /** --nginx-version and --edition, shared by every command that compiles a spec. */
@@ -8,7 +8,7 @@ export function targetOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('nginx-version', {
       type: 'string',
-      describe: 'nginx version to generate for, such as 1.22.1, 1.26.3 or 1.30; overrides target.nginx in the spec (default 1.30)',
+      describe: `nginx version to generate for, such as 1.22.1, 1.26.3 or 1.30; supported: ${supportedRangeText}; overrides target.nginx in the spec (default 1.30)`,
     })
     .option('edition', {
       choices: ['oss', 'plus'] as const,

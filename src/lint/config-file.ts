@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 
 import { InputError, type Problem, type Severity } from '../problems.js';
+import { configKeysHint, describeConfigErrors } from './config-errors.js';
 import type { RuleSetting } from './linter.js';
 import { allRules } from './rules/index.js';
 
@@ -54,7 +55,8 @@ let validator: ValidateFunction<LintConfig> | undefined;
 async function configValidator(): Promise<ValidateFunction<LintConfig>> {
   if (!validator) {
     const { Ajv } = await import('ajv');
-    validator = new Ajv({ allErrors: true }).compile<LintConfig>(schema);
+    // verbose: each error carries its schema, from which describeConfigErrors reads the valid keys.
+    validator = new Ajv({ allErrors: true, verbose: true }).compile<LintConfig>(schema);
   }
   return validator;
 }
@@ -78,30 +80,28 @@ export async function loadLintConfig(path: string | undefined, cwd: string): Pro
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw configError(file, `the lint config file is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax. The file must contain one JSON object.');
+    throw configError(file, `the lint config file is not valid JSON: ${(error as Error).message}`, `Fix the JSON syntax. The file must contain one JSON object. ${configKeysHint}`);
   }
 
   const validate = await configValidator();
   if (!validate(data)) {
-    const problems: Problem[] = (validate.errors ?? []).map((error) => ({
+    const mistakes = describeConfigErrors(validate.errors ?? [], data, new Set(allRules.filter((rule) => rule.options).map((rule) => rule.id)));
+    // The YAML loader keeps source positions (JSON is YAML); it is loaded only here, so a valid config costs nothing.
+    const { loadSpecText } = await import('../spec/load.js');
+    const located = loadSpecText(text, file).spec;
+    const problems: Problem[] = mistakes.map((mistake) => ({
       code: 'invalid-lint-config',
       severity: 'error',
       file,
-      pointer: error.instancePath,
-      message: describeSchemaError(error.instancePath, error.message ?? 'is invalid', error.params),
-      hint: 'Allowed keys: nginxVersion ("1.26.3"), edition ("oss" or "plus"), failOn ("error", "warning" or "info"), rules ({"rule-id": "off" | "error" | "warning" | "info"}, or ["warning", {options}] for rules with options).',
+      ...(located ? located.locate(mistake.pointer, mistake.part) : {}),
+      pointer: mistake.pointer,
+      message: mistake.message,
+      hint: mistake.hint,
     }));
+    problems.sort((left, right) => (left.line ?? 0) - (right.line ?? 0) || (left.column ?? 0) - (right.column ?? 0));
     throw new InputError(problems, `invalid lint config file ${file}`);
   }
   return { config: data, file };
-}
-
-function describeSchemaError(pointer: string, message: string, params: Record<string, unknown>): string {
-  const where = pointer === '' ? 'the config' : pointer;
-  if (typeof params.propertyName === 'string') return `${where}: "${params.propertyName}" is not a rule id`;
-  if (typeof params.additionalProperty === 'string') return `${where}: unknown key "${params.additionalProperty}"`;
-  if (Array.isArray(params.allowedValues)) return `${where} must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
-  return `${where} ${message}`;
 }
 
 function configError(file: string, message: string, hint: string): InputError {

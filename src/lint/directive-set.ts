@@ -65,7 +65,7 @@ export type DirectiveCheck =
   | { kind: 'ok'; variant: DirectiveVariant | undefined }
   | { kind: 'unknown'; reason: string | undefined }
   | { kind: 'not-allowed-here' }
-  | { kind: 'invalid-arguments'; message: string };
+  | { kind: 'invalid-arguments'; message: string; hint: string };
 
 /**
  * Checks one directive the way `nginx -t` does before any module looks at
@@ -86,7 +86,11 @@ export function checkDirective(
 
   const value = (args[0] ?? '').toLowerCase();
   if (value === 'on' || value === 'off') return check;
-  return { kind: 'invalid-arguments', message: `invalid value "${args[0] ?? ''}" in "${name}" directive, it must be "on" or "off"` };
+  return {
+    kind: 'invalid-arguments',
+    message: `invalid value "${args[0] ?? ''}" in "${name}" directive, it must be "on" or "off"`,
+    hint: `Write "${name} on;" or "${name} off;".`,
+  };
 }
 
 /** Argument counts above this are checked without the cache. */
@@ -141,12 +145,32 @@ function checkShape(name: string, context: ContextName, argCount: number, hasBlo
   if (!variant) return { kind: 'not-allowed-here' };
 
   // nginx checks the terminator before the argument count (ngx_conf_handler()).
-  if (variant.block && !hasBlock) return { kind: 'invalid-arguments', message: `directive "${name}" has no opening "{"` };
-  if (!variant.block && hasBlock) return { kind: 'invalid-arguments', message: `directive "${name}" is not terminated by ";"` };
+  if (variant.block && !hasBlock) {
+    return { kind: 'invalid-arguments', message: `directive "${name}" has no opening "{"`, hint: `"${name}" takes a block: write "${name} … { … }" in place of ";".` };
+  }
+  if (!variant.block && hasBlock) {
+    return { kind: 'invalid-arguments', message: `directive "${name}" is not terminated by ";"`, hint: `"${name}" takes no block: end it with ";" and move the lines inside the braces out.` };
+  }
 
   const counted = allowedHere.find((candidate) => argCount >= candidate.minArgs && argCount <= candidate.maxArgs);
-  if (!counted) return { kind: 'invalid-arguments', message: `invalid number of arguments in "${name}" directive` };
+  if (!counted) {
+    return {
+      kind: 'invalid-arguments',
+      message: `invalid number of arguments in "${name}" directive`,
+      hint: `"${name}" takes ${describeArgumentCounts(allowedHere)} here, and this one has ${argCount}. Look for a missing value, an extra word, or a value with spaces that needs quotes.`,
+    };
+  }
   return { kind: 'ok', variant: counted };
+}
+
+/** Describes the argument counts of the variants, such as "2 arguments" or "1 to 3 arguments". */
+function describeArgumentCounts(variants: readonly DirectiveVariant[]): string {
+  const ranges = [...new Set(variants.map(({ minArgs, maxArgs }) => {
+    if (maxArgs === Infinity) return `${minArgs} or more arguments`;
+    if (minArgs === maxArgs) return `${minArgs} argument${minArgs === 1 ? '' : 's'}`;
+    return `${minArgs} to ${maxArgs} arguments`;
+  }))];
+  return ranges.join(' or ');
 }
 
 /** Returns the context of a block directive's children, or undefined for data blocks and unknown blocks. */

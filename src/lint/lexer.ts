@@ -91,6 +91,11 @@ export class Lexer {
   errorCode = '';
   errorMessage = '';
 
+  /** Offset in `source` just past the last token read. */
+  get offset(): number {
+    return this.position;
+  }
+
   constructor(source: string, onComment?: CommentSink, wordCache: WordCache = new WordCache()) {
     // A byte order mark is not part of the first directive name.
     this.source = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;

@@ -2,7 +2,8 @@ import type { Problem, Severity } from '../problems.js';
 import { parseConfigFile, parseConfigText, type ParseOptions, type ParseResult } from './parser.js';
 import { formatMessage, type Report, type Rule, type RuleContext } from './rule.js';
 import { allRules } from './rules/index.js';
-import { readSuppressions } from './suppressions.js';
+import { closestMatch } from '../util/suggest.js';
+import { readSuppressions, type Suppressions } from './suppressions.js';
 import type { ParsePayload } from './syntax.js';
 import type { Target } from './target.js';
 import { buildLintTree, type LintNode } from './tree.js';
@@ -18,11 +19,13 @@ export interface LintOptions {
   rules?: Readonly<Record<string, RuleSetting>>;
 }
 
-/** A finding: a `Problem` whose `code` is the rule id. */
+/**
+ * A finding: a `Problem` whose `code` is the rule id. Rule findings always
+ * have a line and column; a message from real `nginx -t` may have only a
+ * line, or neither.
+ */
 export interface Finding extends Problem {
   file: string;
-  line: number;
-  column: number;
 }
 
 export interface LintResult {
@@ -101,9 +104,36 @@ export function lintParsed(parsed: ParseResult, options: LintOptions): LintResul
 
   const remaining = dropReplacedUnknownDirectives(findings, findingRules);
   const suppressions = readSuppressions(parsed.comments);
-  const visible = remaining.filter((finding) => !suppressions.isSuppressed(finding.code, finding.file, finding.line));
+  const visible = remaining.filter((finding) => finding.line === undefined || !suppressions.isSuppressed(finding.code, finding.file, finding.line));
+  visible.push(...unknownSuppressedRules(suppressions));
   visible.sort(compareFindings);
   return { findings: visible, payload: parsed.payload, suppressed: remaining.length - visible.length };
+}
+
+/** The code of findings for a suppression comment that names no rule. */
+export const unknownSuppressionRuleCode = 'suppression-unknown-rule';
+
+const ruleIds: readonly string[] = allRules.map((rule) => rule.id);
+
+/** Reports each rule id in a suppression comment that no rule has, because such a comment suppresses nothing. */
+function unknownSuppressedRules(suppressions: Suppressions): Finding[] {
+  const findings: Finding[] = [];
+  for (const named of suppressions.namedRuleIds) {
+    if (ruleIds.includes(named.ruleId)) continue;
+    const suggestion = closestMatch(named.ruleId, ruleIds);
+    findings.push({
+      code: unknownSuppressionRuleCode,
+      severity: 'warning',
+      message: `unknown rule "${named.ruleId}" in a ${named.kind} comment, so it suppresses nothing`,
+      hint: suggestion
+        ? `Did you mean "${suggestion}"? "h2sticky lint --list-rules" lists every rule id.`
+        : 'Use a rule id from "h2sticky lint --list-rules", or remove it from the comment.',
+      file: named.file,
+      line: named.line,
+      column: named.column,
+    });
+  }
+  return findings;
 }
 
 function toFinding(rule: Rule, report: Report, severityOverride: Severity | undefined): Finding {
@@ -134,7 +164,8 @@ function dropReplacedUnknownDirectives(findings: Finding[], findingRules: Readon
 /** Orders findings by file, line, column and rule id. */
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  if (a.line !== b.line) return a.line - b.line;
-  if (a.column !== b.column) return a.column - b.column;
+  // A finding without a line or column is about the whole file or line, so it comes first.
+  if (a.line !== b.line) return (a.line ?? 0) - (b.line ?? 0);
+  if (a.column !== b.column) return (a.column ?? 0) - (b.column ?? 0);
   return a.code.localeCompare(b.code);
 }

@@ -92,7 +92,7 @@ class ConfigParser {
     } catch (error) {
       const reason = describeReadError(error);
       if (from) this.addError(undefined, 'include-not-found', `open() "${path}" failed (${reason})`, from.file, from.line, from.column);
-      else this.addError(undefined, 'file-not-found', `open() "${path}" failed (${reason})`, path, 0, 0);
+      else this.addError(undefined, isMissing(error) ? 'file-not-found' : 'file-unreadable', `open() "${path}" failed (${reason})`, path, 0, 0);
       return undefined;
     }
 
@@ -286,6 +286,10 @@ function mergeComments(parsed: Directive[], comments: Comment[], blockEndLines: 
 function toDirective(comment: Comment | undefined): Directive {
   const value = comment ?? { line: 0, column: 0, text: '' };
   return { directive: '#', line: value.line, column: value.column, args: [], comment: value.text };
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 function describeReadError(error: unknown): string {

@@ -14,6 +14,17 @@ import type { Comment } from './syntax.js';
  */
 export interface Suppressions {
   isSuppressed(ruleId: string, file: string, line: number): boolean;
+  /** Every rule id that a suppression comment names, with the comment's position and kind. */
+  namedRuleIds: readonly NamedRuleId[];
+}
+
+export interface NamedRuleId {
+  ruleId: string;
+  /** The comment's directive, such as `h2sticky-disable-next-line`. */
+  kind: string;
+  file: string;
+  line: number;
+  column: number;
 }
 
 interface Region {
@@ -29,12 +40,14 @@ const commentPattern = /^\s*h2sticky-(disable-next-line|disable-line|disable|ena
 export function readSuppressions(comments: readonly Comment[]): Suppressions {
   const regions: Region[] = [];
   const open = new Map<string, Region[]>();
+  const namedRuleIds: NamedRuleId[] = [];
 
   for (const comment of comments) {
     const match = commentPattern.exec(comment.text);
     if (!match) continue;
     const kind = match[1];
     const ruleIds = parseRuleIds(match[2] ?? '');
+    for (const ruleId of ruleIds ?? []) namedRuleIds.push({ ruleId, kind: `h2sticky-${kind}`, file: comment.file, line: comment.line, column: comment.column });
 
     if (kind === 'disable-next-line') regions.push({ file: comment.file, startLine: comment.line + 1, endLine: comment.line + 1, ruleIds });
     else if (kind === 'disable-line') regions.push({ file: comment.file, startLine: comment.line, endLine: comment.line, ruleIds });
@@ -54,6 +67,7 @@ export function readSuppressions(comments: readonly Comment[]): Suppressions {
   }
 
   return {
+    namedRuleIds,
     isSuppressed(ruleId, file, line) {
       return regions.some(
         (region) => region.file === file && line >= region.startLine && line <= region.endLine && (region.ruleIds === undefined || region.ruleIds.has(ruleId)),

@@ -1,3 +1,4 @@
+import { parseVersion, supportedRangeText, unsupportedReason } from '../nginx/version.js';
 import { InputError } from '../problems.js';
 
 export type Edition = 'oss' | 'plus';
@@ -11,9 +12,6 @@ export interface Target {
 
 /** nginx in Debian sid (1.30.6) is the newest packaged release, so it is the default target. */
 export const defaultTarget: Target = { version: '1.30.6', edition: 'oss' };
-
-/** Oldest and newest versions whose directives and behaviour the tables describe. */
-export const supportedVersions = { oldest: '1.22.0', newest: '1.31.4' } as const;
 
 const versionPattern = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
 
@@ -40,12 +38,15 @@ export function atLeast(target: Target, version: string): boolean {
 
 /**
  * Reads a version given by the user. `1.26` means `1.26.0`. Versions outside
- * the supported range are rejected, because the tables do not describe them.
+ * the range that `build` also accepts (1.22.0 to 1.31.x) are rejected.
+ *
+ * NOTE: the directive table was read from nginx sources up to 1.31.4, so a
+ * later 1.31 patch release is linted with the directives of 1.31.4.
  */
 export function parseTarget(version: string | undefined, edition: string | undefined, source = '--nginx-version'): Target {
   const text = version ?? defaultTarget.version;
-  const match = versionPattern.exec(text);
-  if (!match) {
+  const parsed = parseVersion(text);
+  if (!parsed) {
     throw new InputError([
       {
         code: 'invalid-nginx-version',
@@ -53,19 +54,18 @@ export function parseTarget(version: string | undefined, edition: string | undef
         message: `${source}: "${text}" is not an nginx version`,
         hint: 'Write it as MAJOR.MINOR or MAJOR.MINOR.PATCH, for example 1.26.3.',
       },
-    ]);
+    ], `invalid ${source}`);
   }
-  const normalized = `${match[1]}.${match[2]}.${match[3] ?? '0'}`;
-  const number = versionNumber(normalized);
-  if (number < versionNumber(supportedVersions.oldest) || number > versionNumber(supportedVersions.newest)) {
+  const normalized = `${parsed.major}.${parsed.minor}.${parsed.patch}`;
+  if (unsupportedReason(parsed) !== undefined) {
     throw new InputError([
       {
         code: 'unsupported-nginx-version',
         severity: 'error',
-        message: `${source}: nginx ${normalized} is outside the supported range ${supportedVersions.oldest} to ${supportedVersions.newest}`,
-        hint: `Choose a version from ${supportedVersions.oldest} to ${supportedVersions.newest}.`,
+        message: `${source}: nginx ${normalized} is outside the supported range ${supportedRangeText}`,
+        hint: `Choose a version from ${supportedRangeText}.`,
       },
-    ]);
+    ], `unsupported ${source}`);
   }
   const chosenEdition = edition ?? defaultTarget.edition;
   if (chosenEdition !== 'oss' && chosenEdition !== 'plus') {
@@ -76,7 +76,7 @@ export function parseTarget(version: string | undefined, edition: string | undef
         message: `--edition: "${chosenEdition}" is not an nginx edition`,
         hint: 'Use "oss" for open-source nginx or "plus" for NGINX Plus.',
       },
-    ]);
+    ], 'invalid --edition');
   }
   return { version: normalized, edition: chosenEdition };
 }

@@ -1,11 +1,7 @@
-import { access, readFile } from 'node:fs/promises';
-import { dirname, isAbsolute } from 'node:path';
-
-import { packagePath } from '../paths.js';
 import type { Plan } from '../plan/types.js';
+import { PlaceholderCertificates } from './placeholder-certificates.js';
 import { renderConfig, type Layout } from './render.js';
 import type { NginxMessage } from './runner/messages.js';
-import type { ExtraFile } from './runner/prefix.js';
 import type { NginxSource } from './runner/source.js';
 import { testConfig } from './runner/test-config.js';
 import { compareVersions } from './runner/version.js';
@@ -35,32 +31,13 @@ export interface CheckResult {
  * numbers, so nginx's messages point at the lines of the real output.
  */
 export async function checkPlan(plan: Plan, options: CheckOptions): Promise<CheckResult> {
-  const notices: string[] = [];
-  const files: ExtraFile[] = [];
-  const mounts = new Set<string>();
-  const placeholders = new Map<string, string>();
-
-  const placeholderFor = async (path: string, kind: 'crt' | 'key') => {
-    const known = placeholders.get(path);
-    if (known) return known;
-    const name = `h2sticky-placeholder/${placeholders.size + 1}.${kind}`;
-    files.push({ path: name, content: await readFile(packagePath('assets', 'placeholder-tls', `placeholder.${kind}`)) });
-    placeholders.set(path, name);
-    notices.push(`${kind === 'crt' ? 'certificate' : 'key'} ${path} is not readable here; nginx -t used a self-signed placeholder in its place`);
-    return name;
-  };
-
+  const certificates = new PlaceholderCertificates();
   const checked: Plan = structuredClone(plan);
   for (const server of checked.servers) {
     if (!server.tls) continue;
-    for (const [field, kind] of [['certificate', 'crt'], ['key', 'key']] as const) {
-      const path = server.tls[field];
-      if (isAbsolute(path) && (await readable(path))) {
-        mounts.add(dirname(path));
-      } else {
-        server.tls[field] = await placeholderFor(path, kind);
-      }
-    }
+    const paths = await certificates.pairFor(server.tls.certificate, server.tls.key);
+    server.tls.certificate = paths.certificate;
+    server.tls.key = paths.key;
   }
 
   // nginx -t opens log and pid files; paths of the target machine go into the check's own prefix instead.
@@ -74,9 +51,10 @@ export async function checkPlan(plan: Plan, options: CheckOptions): Promise<Chec
     config,
     layout: options.layout,
     fileName: options.fileName,
-    files,
-    mounts: [...mounts],
+    files: certificates.files,
+    mounts: [...certificates.mounts],
   });
+  const notices = [...certificates.notices];
 
   const targetLine = `${plan.target.version.major}.${plan.target.version.minor}`;
   const checkingLine = result.version.split('.').slice(0, 2).join('.');
@@ -84,13 +62,4 @@ export async function checkPlan(plan: Plan, options: CheckOptions): Promise<Chec
     notices.push(`the config targets nginx ${plan.target.versionText} but was checked with nginx ${result.version}; pass --nginx-version ${result.version} or check with a matching nginx (--nginx-image)`);
   }
   return { ok: result.ok, version: result.version, messages: result.messages, output: result.output, notices };
-}
-
-async function readable(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

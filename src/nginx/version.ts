@@ -12,9 +12,16 @@ export type Edition = 'oss' | 'plus';
 /** The default target: the current stable line. */
 export const defaultVersionText = '1.30';
 
-/** The oldest and newest nginx versions whose behaviour h2sticky models. */
+/**
+ * The oldest and newest nginx versions whose behaviour h2sticky models, for
+ * every command that takes --nginx-version: any release from 1.22.0 up to
+ * the last patch release of the 1.31 line.
+ */
 export const oldestSupported = parseVersion('1.22.0')!;
 export const newestSupportedLine = { major: 1, minor: 31 };
+
+/** The supported range as help text and messages write it. */
+export const supportedRangeText = `${formatVersion(oldestSupported)} to ${newestSupportedLine.major}.${newestSupportedLine.minor}.x`;
 
 /** Parses `1.30` or `1.30.6`; returns undefined for anything else. */
 export function parseVersion(text: string): NginxVersion | undefined {

@@ -48,9 +48,13 @@ export function loadSpecText(text: string, file: string, kind: DocumentKind = sp
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const problems: Problem[] = [];
 
+  const syntaxErrorLines = new Set<number>();
   for (const error of document.errors) {
-    const position = lineCounter.linePos(error.pos[0]);
+    const position = lineCounter.linePos(indentationEnd(text, error.pos[0]));
     const duplicate = error.code === 'DUPLICATE_KEY';
+    // One bad indentation makes the yaml library report up to three errors on its line, and the first is the most specific.
+    if (!duplicate && syntaxErrorLines.has(position.line)) continue;
+    if (!duplicate) syntaxErrorLines.add(position.line);
     // The error marks the first character of the repeated key; the key runs to its colon.
     const key = (/^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0] ?? '').trim();
     problems.push({
@@ -110,6 +114,21 @@ export function loadSpecText(text: string, file: string, kind: DocumentKind = sp
     return { line: position.line, column: position.col };
   };
   return { spec: { file, text, digest, data, locate }, problems };
+}
+
+/**
+ * Moves an error offset that lies in a line's leading spaces to the first
+ * character after them. The yaml library marks indentation errors at the
+ * start of the line (column 1), but the misplaced key or `-` is where the
+ * spaces end. Tabs stay marked, because a tab is itself the error there.
+ */
+function indentationEnd(text: string, offset: number): number {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  if (!/^ *$/.test(text.slice(lineStart, offset)) || text[offset] !== ' ') return offset;
+
+  let end = offset;
+  while (text[end] === ' ') end++;
+  return end < text.length && text[end] !== '\n' && text[end] !== '\r' ? end : offset;
 }
 
 export async function loadSpecFile(path: string, displayName = path, kind: DocumentKind = specDocumentKind): Promise<LoadResult> {

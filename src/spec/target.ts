@@ -1,5 +1,5 @@
 import { featureSet, type FeatureSet } from '../nginx/features.js';
-import { defaultVersionText, formatVersion, parseVersion, unsupportedReason, type Edition, type NginxVersion } from '../nginx/version.js';
+import { defaultVersionText, formatVersion, parseVersion, supportedRangeText, unsupportedReason, type Edition, type NginxVersion } from '../nginx/version.js';
 
 /** The nginx build a spec is compiled for. */
 export interface Target {
@@ -29,7 +29,7 @@ export function resolveTarget(specTarget: { nginx?: string; edition?: Edition } 
   }
   const reason = unsupportedReason(version);
   if (reason) {
-    return { error: `nginx ${text} is not supported: ${reason}`, hint: 'target a version from 1.22.0 to 1.31.x', fromOverride };
+    return { error: `nginx ${text} is not supported: ${reason}`, hint: `target a version from ${supportedRangeText}`, fromOverride };
   }
   return { target: { version, versionText: formatVersion(version), edition, features: featureSet(version, edition) } };
 }

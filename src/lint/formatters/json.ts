@@ -12,8 +12,8 @@ export function formatJson(findings: readonly Finding[], target: Target, suppres
       message: finding.message,
       hint: finding.hint ?? null,
       file: finding.file,
-      line: finding.line,
-      column: finding.column,
+      line: finding.line ?? null,
+      column: finding.column ?? null,
     })),
     summary: { ...countBySeverity(findings), suppressed },
   };

@@ -1,5 +1,7 @@
 import { relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
+import { packagePath } from '../../paths.js';
 import type { Severity } from '../../problems.js';
 import { toolVersion } from '../../version.js';
 import type { Finding } from '../linter.js';
@@ -24,11 +26,15 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
         tool: {
           driver: {
             name: 'h2sticky',
+            version: toolVersion,
             semanticVersion: toolVersion,
+            // The package has no web site; its lint guide ships with it under docs/.
+            informationUri: pathToFileURL(packagePath('docs', 'lint.md')).href,
             rules: rules.map((rule) => ({
               id: rule.id,
               shortDescription: { text: rule.description },
               help: { text: `See ${ruleDocsPath(rule.id)} in the h2sticky package.` },
+              helpUri: pathToFileURL(packagePath(ruleDocsPath(rule.id))).href,
               defaultConfiguration: { level: sarifLevel[rule.severity] },
               properties: { category: rule.category },
             })),
@@ -45,8 +51,8 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
             {
               physicalLocation: {
                 artifactLocation: { uri: relativeUri(finding.file, baseDirectory), uriBaseId: '%SRCROOT%' },
-                // Some nginx -t messages name no line; SARIF lines start at 1, so those get no region.
-                ...(finding.line >= 1 ? { region: { startLine: finding.line, ...(finding.column >= 1 ? { startColumn: finding.column } : {}) } } : {}),
+                // Some nginx -t messages name no line, and none names a column; those get no region or no startColumn.
+                ...(finding.line !== undefined ? { region: { startLine: finding.line, ...(finding.column !== undefined ? { startColumn: finding.column } : {}) } } : {}),
               },
             },
           ],

@@ -13,7 +13,7 @@ export function formatStylish(findings: readonly Finding[]): string {
       lines.push(finding.file);
       currentFile = finding.file;
     }
-    const position = `${finding.line}:${finding.column}`.padEnd(8);
+    const position = formatPosition(finding.line, finding.column).padEnd(8);
     lines.push(`  ${position} ${finding.severity.padEnd(7)}  ${finding.message}  ${finding.code}`);
     if (finding.hint) lines.push(`  ${''.padEnd(8)} ${''.padEnd(7)}  fix: ${finding.hint}`);
   }
@@ -22,6 +22,12 @@ export function formatStylish(findings: readonly Finding[]): string {
   const total = findings.length;
   lines.push('', `${total} problem${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** `line:column`, the line alone, or nothing, as far as the finding is located. */
+function formatPosition(line: number | undefined, column: number | undefined): string {
+  if (line === undefined) return '';
+  return column === undefined ? String(line) : `${line}:${column}`;
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {

@@ -14,7 +14,7 @@ export const directiveArguments = defineRule({
       end: () => {
         for (const node of context.tree.failedChecks) {
           if (node.check?.kind !== 'invalid-arguments') continue;
-          context.report({ node, messageId: 'invalid', data: { message: node.check.message } });
+          context.report({ node, messageId: 'invalid', data: { message: node.check.message }, hint: node.check.hint });
         }
       },
     };
