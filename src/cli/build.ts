@@ -35,11 +35,11 @@ export const buildCommand = defineCommand({
         .option('check', {
           type: 'boolean',
           default: false,
-          describe: 'run real "nginx -t" on the output before writing it; nothing is written when nginx rejects it (exit 1). Certificates missing on this machine are replaced by a placeholder for the check',
+          describe: 'run real "nginx -t" on the output before writing it; nothing is written when nginx rejects it (exit 1). Certificates missing on this machine are replaced by a placeholder for the check. Without --nginx-bin or --nginx-image, the local nginx checks the config when its major.minor matches the target, otherwise an h2sticky/nginx image of the target\'s line in Docker when one exists',
         })
         .option('nginx-bin', {
           type: 'string',
-          describe: 'nginx binary for --check (default: nginx found on PATH or in /usr/sbin)',
+          describe: 'nginx binary for --check, used whatever its version (default: nginx found on PATH or in /usr/sbin, see --check)',
         })
         .option('nginx-image', {
           type: 'string',
@@ -65,8 +65,15 @@ export const buildCommand = defineCommand({
 
     const path = args.output === undefined ? undefined : await outputPath(resolve(io.cwd, args.output), args.output.endsWith('/'), args.layout);
     if (args.check) {
-      const source: NginxSource =
-        args['nginx-image'] !== undefined ? { kind: 'docker', image: args['nginx-image'] } : { kind: 'local', bin: args['nginx-bin'] ?? 'nginx' };
+      let source: NginxSource;
+      if (args['nginx-image'] !== undefined) source = { kind: 'docker', image: args['nginx-image'] };
+      else if (args['nginx-bin'] !== undefined) source = { kind: 'local', bin: args['nginx-bin'] };
+      else {
+        const { chooseDefaultCheckSource } = await import('../nginx/check-source.js');
+        const chosen = await chooseDefaultCheckSource(result.plan);
+        source = chosen.source;
+        if (chosen.notice !== undefined) io.err(`note: ${chosen.notice}\n`);
+      }
       const { checkPlan } = await import('../nginx/check.js');
       const check = await checkPlan(result.plan, { source, layout: args.layout, fileName: path ?? 'generated.conf' });
       reportCheck(io, check, result.config, source, path ?? 'generated.conf');

@@ -30,6 +30,11 @@ async function withVersion<T extends LocalNginxSource | DockerNginxSource>(found
   return { available: true, value: { ...found.value, version } };
 }
 
+/** Returns the major.minor line of a version, such as 1.30 for 1.30.6. */
+function lineOf(version: string): string {
+  return version.split('.').slice(0, 2).join('.');
+}
+
 beforeAll(async () => {
   local = await withVersion(await findLocalNginx());
   middle = await withVersion(await findNginxImageSource(featureLevels.http2Directive));
@@ -67,7 +72,7 @@ describe('build --check', () => {
     if (versionInRange(nginx.version, featureLevels.nativeSticky)) context.skip(`the local nginx ${nginx.version} has native sticky`);
 
     const output = join(directory, 'rejected.conf');
-    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', '1.30.6', '--check', '-o', output]);
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', '1.30.6', '--check', '--nginx-bin', nginx.bin, '-o', output]);
     expect(run.code).toBe(1);
     expect(existsSync(output)).toBe(false);
     const message = /^(.+):(\d+): nginx: \[emerg\] unknown directive "sticky"$/m.exec(run.stderr);
@@ -75,6 +80,27 @@ describe('build --check', () => {
     const line = Number(message![2]);
     expect(run.stderr).toContain(`${String(line).padStart(5)} |         sticky cookie srv_id`);
     expect(run.stderr).toContain('nothing was written');
+  });
+
+  it('picks the image of the target line', async (context) => {
+    const nginx = useOrSkip(context, local);
+    const image = useOrSkip(context, native);
+    const line = lineOf(image.version);
+    if (lineOf(nginx.version) === line) context.skip(`the local nginx ${nginx.version} is on the line of ${image.image}`);
+
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', line, '--check']);
+    expect(run.stderr).toContain(`note: checking with ${image.image} in Docker, because the config targets nginx ${line} and the local nginx is ${nginx.version}`);
+    expect(run.stderr).toContain(`nginx ${image.version} (docker:${image.image}) accepted the configuration`);
+    expect(run.code).toBe(0);
+  });
+
+  it('keeps the local nginx of the target line', async (context) => {
+    const nginx = useOrSkip(context, local);
+    const line = lineOf(nginx.version);
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', line, '--check']);
+    expect(run.stderr).not.toContain('in Docker');
+    expect(run.stderr).toContain(`nginx ${nginx.version} (local) accepted the configuration`);
+    expect(run.code).toBe(0);
   });
 
   it('exits with 3 when the nginx binary is missing', async () => {
