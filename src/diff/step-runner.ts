@@ -164,6 +164,8 @@ export class StepRunner {
   /** Sends the requests (concurrently when there are several) to both sides at once and compares what comes back. */
   private async exchange(requests: readonly ScenarioRequest[]): Promise<RequestResult[]> {
     const [first, second] = await Promise.all([this.sendAll(this.states[0], requests), this.sendAll(this.states[1], requests)]);
+    this.storeCookies(this.states[0], first);
+    this.storeCookies(this.states[1], second);
     const records = this.options.backends.backends.flatMap((backend) => backend.takeRequests().map((record) => ({ ...record, backend: backend.id })));
 
     const observationsOf = async (state: SideState, sent: Sent[]): Promise<Observation[]> => {
@@ -246,8 +248,17 @@ export class StepRunner {
     else delete headers.cookie;
 
     const response = await connection.send({ method: request.method, path: request.path, authority: route.authority, headers, ...(request.body !== undefined ? { body: request.body } : {}) });
-    jar.store(url, setCookieHeaders(response));
-    return { request, response, probe };
+    return { request, response, probe, url };
+  }
+
+  /**
+   * Stores the Set-Cookie headers of a step's responses in the scenario's
+   * request order. Concurrent streams finish in an order that timing decides,
+   * and storing cookies as they arrive would let two sides that answered
+   * alike end the step with different jars.
+   */
+  private storeCookies(state: SideState, sent: readonly Sent[]): void {
+    for (const entry of sent) state.jar(entry.request.client).store(entry.url, setCookieHeaders(entry.response));
   }
 
   /** Waits, within a bound, until the server has recorded `count` more requests, and returns what it recorded. */
@@ -277,4 +288,6 @@ interface Sent {
   request: ScenarioRequest;
   response: RawResponse;
   probe: string;
+  /** The URL the jar stores the response's cookies for. */
+  url: string;
 }
