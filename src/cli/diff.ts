@@ -14,6 +14,7 @@ import { runRandomScenarios } from '../diff/random/run.js';
 import { parseNginxSource } from '../nginx/runner/source.js';
 import { ExitCode, type ExitCodeValue, type Problem } from '../problems.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { countOf } from '../util/plural.js';
 import { defineCommand, type CliIO } from './command.js';
 import { printProblems } from './report.js';
 
@@ -152,12 +153,12 @@ async function runRandom(
   progress.finish();
 
   for (const outcome of outcomes) {
-    io.err(`${outcome.runs} random scenarios (seed ${options.seed}) on nginx ${outcome.nginxVersion}: ${outcome.requests} requests compared, ${outcome.failure ? 'a divergence was found' : 'no unexplained divergence'}\n`);
-    if (outcome.failure) io.err(`shrunk scenario written to ${relativePath(outcome.failure.file, io.cwd)} (${outcome.failure.shrinks} shrink steps)\n`);
+    io.err(`${countOf(outcome.runs, 'random scenario')} (seed ${options.seed}) on nginx ${outcome.nginxVersion}: ${countOf(outcome.requests, 'request')} compared, ${outcome.failure ? 'a divergence was found' : 'no unexplained divergence'}\n`);
+    if (outcome.failure) io.err(`shrunk scenario written to ${relativePath(outcome.failure.file, io.cwd)} (${countOf(outcome.failure.shrinks, 'shrink step')})\n`);
   }
   const failures = outcomes.flatMap((outcome) => (outcome.failure ? [outcome.failure.result] : []));
   if (failures.length === 0) {
-    io.out(`${outcomes.reduce((sum, outcome) => sum + outcome.runs, 0)} random scenarios passed\n`);
+    io.out(`${countOf(outcomes.reduce((sum, outcome) => sum + outcome.runs, 0), 'random scenario')} passed\n`);
     return ExitCode.ok;
   }
   return report(io, failures, options, args);

@@ -6,6 +6,7 @@
  */
 
 import { divergences, type ScenarioRunResult } from '../result.js';
+import { countOf } from '../../util/plural.js';
 import { formatTextReport } from './text.js';
 
 export function formatJunitReport(results: readonly ScenarioRunResult[]): string {
@@ -40,7 +41,7 @@ function testCase(run: ScenarioRunResult): string[] {
     body = `      <error message="${escape(run.reason ?? 'the scenario did not run')}">${detail}</error>`;
   } else {
     const count = divergences(run).length;
-    const message = run.status === 'diverged' ? `${count} unexplained difference${count === 1 ? '' : 's'} between ${run.roles[0]} and ${run.roles[1]}` : 'an expectation failed';
+    const message = run.status === 'diverged' ? `${countOf(count, 'unexplained difference')} between ${run.roles[0]} and ${run.roles[1]}` : 'an expectation failed';
     body = `      <failure message="${escape(message)}">${detail}</failure>`;
   }
   return [`${open}>`, body, '    </testcase>'];

@@ -6,6 +6,7 @@
  */
 
 import { formatProblem } from '../../problems.js';
+import { countOf } from '../../util/plural.js';
 import type { Observation, ReceivedObservation } from '../observation.js';
 import { divergences, type RequestResult, type ScenarioRunResult, type StepResult } from '../result.js';
 
@@ -34,13 +35,14 @@ export function summaryLine(results: readonly ScenarioRunResult[]): string {
   const unexplained = results.reduce((sum, result) => sum + divergences(result).length, 0);
   return (
     `${count('passed')} passed, ${count('diverged')} diverged, ${count('expectation-failed')} with failed expectations, ` +
-    `${count('error')} errors, ${count('not-applicable')} not applicable; ${requests} requests compared, ${unexplained} unexplained differences`
+    `${countOf(count('error'), 'error')}, ${count('not-applicable')} not applicable; ` +
+    `${countOf(requests, 'request')} compared, ${countOf(unexplained, 'unexplained difference')}`
   );
 }
 
 function runLine(result: ScenarioRunResult): string {
   const label = { passed: 'ok', diverged: 'DIVERGED', 'expectation-failed': 'EXPECTATION FAILED', 'not-applicable': 'not applicable', error: 'ERROR' }[result.status];
-  const detail = result.reason !== undefined ? `: ${result.reason}` : `, ${result.requestCount} requests, ${(result.durationMs / 1000).toFixed(1)} s`;
+  const detail = result.reason !== undefined ? `: ${result.reason}` : `, ${countOf(result.requestCount, 'request')}, ${(result.durationMs / 1000).toFixed(1)} s`;
   return `${label.padEnd(18)} ${result.scenario} on nginx ${result.nginxVersion}${detail}`;
 }
 
@@ -50,7 +52,7 @@ function firstDivergence(result: ScenarioRunResult): string[] {
   if (!first) return [];
 
   const [left, right] = result.roles;
-  const lines = [`    ${found.length} unexplained difference${found.length === 1 ? '' : 's'}; the first is at step ${first.step.index + 1} (${result.file}, ${first.request.pointer})`];
+  const lines = [`    ${countOf(found.length, 'unexplained difference')}; the first is at step ${first.step.index + 1} (${result.file}, ${first.request.pointer})`];
   lines.push(`    ${left}: ${result.servers[0]}`, `    ${right}: ${result.servers[1]}`, '');
 
   const start = Math.max(0, first.step.index - contextSteps);

@@ -70,6 +70,32 @@ describe('text report', () => {
   });
 });
 
+describe('report grammar', () => {
+  it('writes singular counts for one', () => {
+    const diverged = run('1.30.6', [request('/a', observation('app.1'), observation('app.2'), [{ field: 'backend', values: ['app.1', 'app.2'] }])], { status: 'diverged' });
+    const failed = run('1.30.6', [], { scenario: 'broken', status: 'error', reason: 'the scenario does not fit its spec' });
+    const text = formatTextReport([diverged, failed]);
+
+    expect(text).toContain('DIVERGED           case on nginx 1.30.6, 1 request, 1.2 s');
+    expect(text).toContain('1 unexplained difference; the first is at step 1');
+    expect(text).toContain('1 error, 0 not applicable; 1 request compared, 1 unexplained difference\n');
+    expect(text).not.toMatch(/\b1 (requests|errors|differences|unexplained differences)\b/);
+  });
+
+  it('keeps plural counts for several', () => {
+    const passed = run('1.30.6', [request('/a', observation('app.1'), observation('app.1')), request('/b', observation('app.1'), observation('app.1'))]);
+    const text = formatTextReport([passed]);
+
+    expect(text).toContain('ok                 case on nginx 1.30.6, 2 requests, 1.2 s');
+    expect(text).toContain('0 errors, 0 not applicable; 2 requests compared, 0 unexplained differences\n');
+  });
+
+  it('names one unexplained difference in JUnit', () => {
+    const diverged = run('1.30.6', [request('/a', observation('app.1'), observation('app.2'), [{ field: 'backend', values: ['app.1', 'app.2'] }])], { status: 'diverged' });
+    expect(formatJunitReport([diverged])).toContain('<failure message="1 unexplained difference between nginx and proxy">');
+  });
+});
+
 describe('JUnit report', () => {
   it('escapes XML and counts failures per version', () => {
     const failed = run('1.22.1', [request('/<a>&"', observation('app.1'), observation('app.2'), [{ field: 'backend', values: ['app.1', 'app.2'] }])], { status: 'diverged' });
