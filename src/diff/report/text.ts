@@ -8,7 +8,7 @@
 import { formatProblem } from '../../problems.js';
 import { countOf } from '../../util/plural.js';
 import type { Observation, ReceivedObservation } from '../observation.js';
-import { divergences, type RequestResult, type ScenarioRunResult, type StepResult } from '../result.js';
+import { divergences, type ExpectationFailure, type RequestResult, type ScenarioRunResult, type StepResult } from '../result.js';
 
 /** Steps shown before the first divergence. */
 const contextSteps = 6;
@@ -127,14 +127,22 @@ function expectationLines(result: ScenarioRunResult): string[] {
   const lines: string[] = [];
   for (const step of result.steps) {
     for (const request of step.requests) {
-      for (const failure of request.expectationFailures) {
-        lines.push(
-          `    step ${step.index + 1} (${request.pointer}): ${failure.role} failed expectation ${failure.expectation}: expected ${JSON.stringify(failure.expected)}, got ${JSON.stringify(failure.actual ?? null)}`,
-        );
-      }
+      for (const failure of request.expectationFailures) lines.push(`    step ${step.index + 1} (${request.pointer}): ${describeExpectationFailure(failure, request, result.roles)}`);
     }
   }
   return lines;
+}
+
+/**
+ * Describes a failed expectation with the expected and the actual value,
+ * followed by the response of that side in short form, so that a missing
+ * value (no backend, no cookie) shows what came back instead.
+ */
+export function describeExpectationFailure(failure: ExpectationFailure, request: RequestResult, roles: readonly [string, string]): string {
+  const side = roles.indexOf(failure.role);
+  const observation = request.observations[side === -1 ? 0 : side]!;
+  const actual = failure.actual === undefined ? 'none' : JSON.stringify(failure.actual);
+  return `${failure.role} failed expectation ${failure.expectation}: expected ${JSON.stringify(failure.expected)}, got ${actual} (response: ${shortObservation(observation)})`;
 }
 
 function explainedSummary(results: readonly ScenarioRunResult[]): string[] {

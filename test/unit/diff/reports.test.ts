@@ -96,6 +96,29 @@ describe('report grammar', () => {
   });
 });
 
+describe('expectation failures', () => {
+  const failedRequest = (): RequestResult => ({
+    ...request('/a', observation('app.1', { status: 502, backend: undefined, cookies: [] }), observation('app.1')),
+    expectationFailures: [
+      { role: 'nginx', expectation: 'backend', expected: 'app.1', actual: undefined },
+      { role: 'nginx', expectation: 'status', expected: 200, actual: 502 },
+    ],
+  });
+
+  it('show expected and actual values', () => {
+    const text = formatTextReport([run('1.30.6', [failedRequest()], { status: 'expectation-failed' })]);
+
+    expect(text).toContain('step 1 (/steps//a): nginx failed expectation status: expected 200, got 502 (response: 502 -)');
+    expect(text).toContain('nginx failed expectation backend: expected "app.1", got none (response: 502 -)');
+    expect(text).not.toContain('got null');
+  });
+
+  it('name the first failure in JUnit', () => {
+    const xml = formatJunitReport([run('1.30.6', [failedRequest()], { status: 'expectation-failed' })]);
+    expect(xml).toContain('<failure message="step 1: nginx failed expectation backend: expected &quot;app.1&quot;, got none (response: 502 -); 1 more failed expectation">');
+  });
+});
+
 describe('JUnit report', () => {
   it('escapes XML and counts failures per version', () => {
     const failed = run('1.22.1', [request('/<a>&"', observation('app.1'), observation('app.2'), [{ field: 'backend', values: ['app.1', 'app.2'] }])], { status: 'diverged' });
