@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Plan } from '../plan/types.js';
 import { ClientJar, openConnection, type ClientConnection, type ConnectionTarget, type RawResponse } from './client.js';
 import { compareObservations } from './compare.js';
-import { explain, explanationFacts, type ExplainedDifference } from './explained.js';
+import { explainRequest, explanationFacts, type ExplainedDifference } from './explained.js';
 import { checkExpectations } from './expectations.js';
 import { affinityCookies, matchAccessRecords, observe, probeHeader, setCookieHeaders, type AffinityCookies, type Observation } from './observation.js';
 import type { RequestResult, StepResult } from './result.js';
@@ -196,8 +196,10 @@ export class StepRunner {
 
     const results = requests.map((request, index): RequestResult => {
       const observations: [Observation, Observation] = [firstObservations[index]!, secondObservations[index]!];
-      const differences = compareObservations(...observations).map((difference) => {
-        const entry = explain(difference, this.options.explained, { scope: 'proxy', ...explanationFacts(this.states[0].side.plan) });
+      const compared = compareObservations(...observations);
+      const entries = explainRequest(compared, this.options.explained, { scope: 'proxy', ...explanationFacts(this.states[0].side.plan) });
+      const differences = compared.map((difference, index) => {
+        const entry = entries[index];
         return entry ? { ...difference, explained: { id: entry.id, reason: entry.reason } } : difference;
       });
       const expectationFailures = this.states.flatMap((state, side) =>
@@ -254,7 +256,7 @@ export class StepRunner {
   /**
    * Stores the Set-Cookie headers of a step's responses in the scenario's
    * request order. Concurrent streams finish in an order that timing decides,
-   * and storing cookies as they arrive would let two sides that answered
+   * and storing cookies as they arrive would let two sides that responded
    * alike end the step with different jars.
    */
   private storeCookies(state: SideState, sent: readonly Sent[]): void {

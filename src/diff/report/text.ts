@@ -145,21 +145,23 @@ export function describeExpectationFailure(failure: ExpectationFailure, request:
   return `${failure.role} failed expectation ${failure.expectation}: expected ${JSON.stringify(failure.expected)}, got ${actual} (response: ${shortObservation(observation)})`;
 }
 
+/** Lists each explanation met with how often, the fields it covered, and its reason. */
 function explainedSummary(results: readonly ScenarioRunResult[]): string[] {
-  const seen = new Map<string, { reason: string; count: number }>();
+  const seen = new Map<string, { reason: string; count: number; fields: Set<string> }>();
   for (const result of results) {
     for (const step of result.steps) {
       for (const request of step.requests) {
         for (const difference of request.differences) {
           if (!difference.explained) continue;
-          const entry = seen.get(difference.explained.id) ?? { reason: difference.explained.reason, count: 0 };
+          const entry = seen.get(difference.explained.id) ?? { reason: difference.explained.reason, count: 0, fields: new Set<string>() };
           entry.count++;
+          entry.fields.add(difference.field);
           seen.set(difference.explained.id, entry);
         }
       }
     }
   }
-  return [...seen].map(([id, entry]) => `  ${id} (${entry.count}x): ${entry.reason}`);
+  return [...seen].map(([id, entry]) => `  ${id} (${entry.count}x, ${[...entry.fields].join(', ')}): ${entry.reason}`);
 }
 
 function clip(text: string): string {

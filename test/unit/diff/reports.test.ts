@@ -65,7 +65,7 @@ describe('text report', () => {
   it('lists explained differences with their reason', () => {
     const explainedRun = run('1.30.6', [request('/a', observation('app.1'), observation('app.2'), [{ field: 'backend', values: ['app.1', 'app.2'], explained: { id: 'random-balancing-seed', reason: 'nginx seeds random() per worker.' } }])]);
     const text = formatTextReport([explainedRun]);
-    expect(text).toContain('explained differences (not divergences):\n  random-balancing-seed (1x): nginx seeds random() per worker.');
+    expect(text).toContain('explained differences (not divergences):\n  random-balancing-seed (1x, backend): nginx seeds random() per worker.');
     expect(text).toContain('0 unexplained differences');
   });
 });
