@@ -36,12 +36,12 @@ export const diffCommand = defineCommand({
       .option('seed', { type: 'number', describe: 'seed of --random, so the same scenarios come back (default 1)' })
       .option('nginx', {
         type: 'string',
-        default: 'local',
-        describe: 'nginx to test: "local" (nginx on PATH), "local:/path/to/nginx" or "docker:IMAGE", such as docker:h2sticky/nginx:1.30.6',
+        describe: 'nginx to test: "local" (nginx on PATH, the default), "local:/path/to/nginx" or "docker:IMAGE", such as docker:h2sticky/nginx:1.30.6',
       })
       .option('nginx-version', {
         type: 'string',
-        describe: 'comma-separated nginx versions, each run in its h2sticky/nginx:VERSION image; prints one table for all, such as 1.22.1,1.26.3,1.30.6',
+        describe:
+          'comma-separated nginx versions, each run in its h2sticky/nginx:VERSION image; prints one table for all, such as 1.22.1,1.26.3,1.30.6. With --nginx, one version that must match that nginx',
       })
       .option('format', { choices: formats, default: 'text' as (typeof formats)[number], describe: 'report on standard output: text, json or junit (JUnit XML)' })
       .option('json', { type: 'string', describe: 'also write the JSON report to this file' })
@@ -75,7 +75,7 @@ export const diffCommand = defineCommand({
     }
 
     const versions = args['nginx-version']?.split(',').map((version) => version.trim()).filter((version) => version !== '');
-    const targets = await resolveNginxTargets(parseNginxSource(args.nginx), versions);
+    const targets = await resolveNginxTargets(args.nginx === undefined ? undefined : parseNginxSource(args.nginx), versions);
 
     if (args.random !== undefined) {
       return runRandom(io, { count: args.random, seed: args.seed ?? 1, spec, targets, explained, shrunkDirectory: resolve(io.cwd, args['shrunk-dir']) }, args);

@@ -7,7 +7,7 @@
 import { EnvironmentError, InputError, type Problem } from '../problems.js';
 import { readNginxBuildInfo } from '../nginx/runner/executor.js';
 import { listNginxImages } from '../nginx/runner/images.js';
-import { formatNginxSource, type NginxSource } from '../nginx/runner/source.js';
+import { defaultNginxSource, formatNginxSource, type NginxSource } from '../nginx/runner/source.js';
 import type { Plan } from '../plan/types.js';
 import type { ExplainedDifference } from './explained.js';
 import { NginxServer } from './nginx-server.js';
@@ -24,12 +24,20 @@ export interface NginxTarget {
   version: string;
 }
 
-/** Finds the nginx builds to test: an image per version for a version list, else the given source. */
-export async function resolveNginxTargets(source: NginxSource, versions: readonly string[] | undefined): Promise<NginxTarget[]> {
+/**
+ * Finds the nginx builds to test: the given source (the local nginx when
+ * none is given), or an h2sticky/nginx image per version of a version list.
+ * A source given together with versions must run exactly that one version,
+ * because a Plan compiled for one version cannot test another. Otherwise
+ * this raises InputError with what to change.
+ */
+export async function resolveNginxTargets(source: NginxSource | undefined, versions: readonly string[] | undefined): Promise<NginxTarget[]> {
   if (versions === undefined || versions.length === 0) {
-    const { version } = await readNginxBuildInfo(source);
-    return [{ source, version }];
+    const chosen = source ?? defaultNginxSource;
+    const { version } = await readNginxBuildInfo(chosen);
+    return [{ source: chosen, version }];
   }
+  if (source !== undefined) return [await checkSourceVersion(source, versions)];
 
   const images = await listNginxImages();
   return versions.map((version) => {
@@ -40,6 +48,38 @@ export async function resolveNginxTargets(source: NginxSource, versions: readonl
     }
     return { source: { kind: 'docker', image: image.image }, version };
   });
+}
+
+async function checkSourceVersion(source: NginxSource, versions: readonly string[]): Promise<NginxTarget> {
+  const named = formatNginxSource(source);
+  if (versions.length > 1) {
+    throw new InputError(
+      [
+        {
+          code: 'diff.nginx-with-versions',
+          severity: 'error',
+          message: `--nginx ${named} names one nginx, but --nginx-version names ${versions.length} versions (${versions.join(', ')})`,
+          hint: 'leave out --nginx to run each version in its h2sticky/nginx:VERSION image, or pass one version that matches that nginx',
+        },
+      ],
+      'invalid options; nothing was run',
+    );
+  }
+
+  const [wanted] = versions as [string];
+  const { version } = await readNginxBuildInfo(source);
+  if (version === wanted) return { source, version };
+  throw new InputError(
+    [
+      {
+        code: 'diff.nginx-version-mismatch',
+        severity: 'error',
+        message: `--nginx-version ${wanted} does not match nginx ${version} of --nginx ${named}`,
+        hint: `leave out --nginx-version to test nginx ${version}, or leave out --nginx to run nginx ${wanted} in its h2sticky/nginx:${wanted} image`,
+      },
+    ],
+    'invalid options; nothing was run',
+  );
 }
 
 export interface RunScenariosOptions {

@@ -88,6 +88,38 @@ describe('h2sticky diff', () => {
     expect(run.stdout).toContain('fix: use one of app.1, app.2, app.3, api.1, api.2');
   });
 
+  it('rejects a version the local nginx lacks', async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const { version } = await readNginxBuildInfo(local);
+    const [major, minor, patch] = version.split('.').map(Number);
+    const other = `${major}.${minor}.${patch! + 1}`;
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local', '--nginx-version', other]);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`error: --nginx-version ${other} does not match nginx ${version} of --nginx local`);
+    expect(run.stderr).toContain(`fix: leave out --nginx-version to test nginx ${version}, or leave out --nginx to run nginx ${other} in its h2sticky/nginx:${other} image`);
+  });
+
+  it('rejects --nginx with a version list', async () => {
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local', '--nginx-version', '1.22.1,1.30.6']);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('error: --nginx local names one nginx, but --nginx-version names 2 versions (1.22.1, 1.30.6)');
+  });
+
+  it('runs the local nginx at its own version', async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const { version } = await readNginxBuildInfo(local);
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local', '--nginx-version', version, '--format', 'json']);
+
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { results: { nginxVersion: string; servers: string[] }[] };
+    expect(report.results[0]!.nginxVersion).toBe(version);
+    expect(report.results[0]!.servers[0]).toBe(`nginx ${version} (local)`);
+  });
+
   it('prints one table for a version list', async (context) => {
     useOrSkip(context, await findNginxImage(featureLevels.nativeSticky));
     useOrSkip(context, await findNginxImage(featureLevels.http2Directive));
