@@ -7,7 +7,7 @@ import { formatMatrix } from '../diff/report/matrix.js';
 import { ProgressBar } from '../diff/report/progress.js';
 import { formatTextReport } from '../diff/report/text.js';
 import { divergences, type ScenarioRunResult } from '../diff/result.js';
-import { requestCount, resolveNginxTargets, runScenarios, type NginxTarget } from '../diff/run.js';
+import { requestCount, resolveNginxTargets, resolveScenarioSpecs, runScenarios, type NginxTarget } from '../diff/run.js';
 import { loadScenarioPaths } from '../diff/scenario/files.js';
 import { loadSpecDocument, type ResolvedSpec } from '../diff/testbed.js';
 import { runRandomScenarios } from '../diff/random/run.js';
@@ -82,9 +82,12 @@ export const diffCommand = defineCommand({
     }
 
     const loaded = await loadScenarioPaths((args.scenario ?? []).map((path) => resolve(io.cwd, path)));
-    printProblems(io, loaded.problems.map((problem) => relativeProblem(problem, io.cwd)));
-    if (loaded.problems.length > 0 || loaded.scenarios.length === 0) {
-      io.err(loaded.scenarios.length === 0 && loaded.problems.length === 0 ? 'h2sticky: no scenario files found\n' : 'h2sticky: the scenarios are invalid; nothing was run\n');
+    // Scenarios that loaded are checked against their specs too, so that one run lists every problem.
+    const checked = await resolveScenarioSpecs(loaded.scenarios, spec);
+    const problems = [...loaded.problems, ...checked.problems];
+    printProblems(io, problems.map((problem) => relativeProblem(problem, io.cwd)));
+    if (problems.length > 0 || loaded.scenarios.length === 0) {
+      io.err(loaded.scenarios.length === 0 && problems.length === 0 ? 'h2sticky: no scenario files found\n' : 'h2sticky: the scenarios are invalid; nothing was run\n');
       return ExitCode.invalidInput;
     }
     const scenarios = loaded.scenarios.map((scenario) => ({ ...scenario, file: relativePath(scenario.file, io.cwd) }));

@@ -16,7 +16,8 @@ import type { ScenarioRunResult } from './result.js';
 import type { Scenario } from './scenario/types.js';
 import type { ServerUnderTest } from './server-under-test.js';
 import { DiffSession } from './session.js';
-import { resolveScenarioSpec, type ResolvedSpec } from './testbed.js';
+import { BackendSet, resolveScenarioSpec, type ResolvedSpec } from './testbed.js';
+import { bindScenario } from './bind.js';
 
 /** One nginx build to test. */
 export interface NginxTarget {
@@ -101,14 +102,8 @@ export interface RunScenariosOptions {
  * spec cannot be read, and EnvironmentError when nginx or Docker is missing.
  */
 export async function runScenarios(options: RunScenariosOptions): Promise<ScenarioRunResult[]> {
-  const specs = new Map<Scenario, ResolvedSpec>();
-  const problems: Problem[] = [];
-  for (const scenario of options.scenarios) {
-    const resolved = await resolveScenarioSpec(scenario, options.spec);
-    if (resolved.spec) specs.set(scenario, resolved.spec);
-    problems.push(...resolved.problems);
-  }
-  if (problems.length > 0) throw new InputError(problems, 'a scenario has no usable spec');
+  const { specs, problems } = await resolveScenarioSpecs(options.scenarios, options.spec);
+  if (problems.length > 0) throw new InputError(problems, 'a scenario does not fit its spec');
 
   const results: ScenarioRunResult[] = [];
   for (const target of options.targets) {
@@ -131,6 +126,26 @@ export async function runScenarios(options: RunScenariosOptions): Promise<Scenar
     }
   }
   return results;
+}
+
+/**
+ * Finds the spec of each scenario and checks the scenario against it: the
+ * backends it names and a listener for each connection. Returns the specs
+ * found and every problem of every scenario, so that all are reported before
+ * anything runs.
+ */
+export async function resolveScenarioSpecs(scenarios: readonly Scenario[], override?: ResolvedSpec): Promise<{ specs: Map<Scenario, ResolvedSpec>; problems: Problem[] }> {
+  const specs = new Map<Scenario, ResolvedSpec>();
+  const problems: Problem[] = [];
+  for (const scenario of scenarios) {
+    const resolved = await resolveScenarioSpec(scenario, override);
+    problems.push(...resolved.problems);
+    if (!resolved.spec) continue;
+
+    specs.set(scenario, resolved.spec);
+    problems.push(...bindScenario(scenario, resolved.spec.document, BackendSet.forSpec(resolved.spec.document).names()).problems);
+  }
+  return { specs, problems };
 }
 
 export function describeTarget(target: NginxTarget): string {

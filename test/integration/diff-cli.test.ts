@@ -74,6 +74,7 @@ describe('h2sticky diff', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`${file.slice(1)}:5:5: error: unknown property "wiat" in item 2 of "steps" [/steps/1/wiat]`);
     expect(run.stderr).toContain('did you mean "wait"?');
+    expect(run.stderr).toContain(`${file.slice(1)}:4:24: error: unknown client "nobody" [/steps/0/request/client]`);
     expect(run.stderr).toContain('h2sticky: the scenarios are invalid; nothing was run');
   });
 
@@ -84,8 +85,26 @@ describe('h2sticky diff', () => {
     const run = await runCli(['diff', '-s', file]);
 
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain(':4:22: error: unknown backend "app.7" [/steps/0/backend/name]');
-    expect(run.stdout).toContain('fix: use one of app.1, app.2, app.3, api.1, api.2');
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(':4:22: error: unknown backend "app.7" [/steps/0/backend/name]');
+    expect(run.stderr).toContain('fix: use one of app.1, app.2, app.3, api.1, api.2');
+  });
+
+  it('lists the problems of every scenario before running', async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    const spec = join(process.cwd(), 'fixtures/specs/shop.yaml');
+    const unknownBackend = join(directory, 'all-at-once-backend.yaml');
+    const invalid = join(directory, 'all-at-once-schema.yaml');
+    writeFileSync(unknownBackend, ['h2sticky-scenario: 1', `spec: ${spec}`, 'steps:', '  - request: { expect: { backend: app.9 } }', '  - backend: { name: api.5, action: stop }', ''].join('\n'));
+    writeFileSync(invalid, ['h2sticky-scenario: 1', `spec: ${spec}`, 'steps:', '  - request: { path: nope }', ''].join('\n'));
+    const run = await runCli(['diff', '-s', unknownBackend, '-s', invalid]);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${unknownBackend}:4:35: error: unknown backend "app.9" [/steps/0/request/expect/backend]`);
+    expect(run.stderr).toContain(`${unknownBackend}:5:22: error: unknown backend "api.5" [/steps/1/backend/name]`);
+    expect(run.stderr).toContain(`${invalid}:4:22: error:`);
+    expect(run.stderr).toContain('h2sticky: the scenarios are invalid; nothing was run');
   });
 
   it('rejects a version the local nginx lacks', async (context) => {
