@@ -155,9 +155,10 @@ async function runRandom(
   }
   progress.finish();
 
+  // The counts are the command's result, so they go to standard output with the report; progress stays on standard error.
   for (const outcome of outcomes) {
-    io.err(`${countOf(outcome.runs, 'random scenario')} (seed ${options.seed}) on nginx ${outcome.nginxVersion}: ${countOf(outcome.requests, 'request')} compared, ${outcome.failure ? 'a divergence was found' : 'no unexplained divergence'}\n`);
-    if (outcome.failure) io.err(`shrunk scenario written to ${relativePath(outcome.failure.file, io.cwd)} (${countOf(outcome.failure.shrinks, 'shrink step')})\n`);
+    io.out(`${countOf(outcome.runs, 'random scenario')} (seed ${options.seed}) on nginx ${outcome.nginxVersion}: ${countOf(outcome.requests, 'request')} compared, ${outcome.failure ? 'a divergence was found' : 'no unexplained divergence'}\n`);
+    if (outcome.failure) io.out(`shrunk scenario written to ${relativePath(outcome.failure.file, io.cwd)} (${countOf(outcome.failure.shrinks, 'shrink step')})\n`);
   }
   const failures = outcomes.flatMap((outcome) => (outcome.failure ? [outcome.failure.result] : []));
   if (failures.length === 0) {

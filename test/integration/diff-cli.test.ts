@@ -139,6 +139,17 @@ describe('h2sticky diff', () => {
     expect(report.results[0]!.servers[0]).toBe(`nginx ${version} (local)`);
   });
 
+  it('prints random run counts on standard output', { timeout: 120_000 }, async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const { version } = await readNginxBuildInfo(local);
+    const run = await runCli(['diff', '--random', '3', '--seed', '5', '--shrunk-dir', directory]);
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(new RegExp(`^3 random scenarios \\(seed 5\\) on nginx ${version.replaceAll('.', '\\.')}: \\d+ requests compared, no unexplained divergence$`, 'm'));
+    expect(run.stdout).toMatch(/^3 random scenarios passed$/m);
+  });
+
   it('prints one table for a version list', async (context) => {
     useOrSkip(context, await findNginxImage(featureLevels.nativeSticky));
     useOrSkip(context, await findNginxImage(featureLevels.http2Directive));
@@ -148,6 +159,7 @@ describe('h2sticky diff', () => {
     const run = await runCli(['diff', '-s', 'fixtures/scenarios/drain.yaml', '--nginx-version', versions]);
 
     expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
     const table = run.stdout.slice(run.stdout.indexOf('drain: nginx'));
     const [, header, , ...rows] = table.trimEnd().split('\n');
     expect(header).toMatch(/^step +nginx 1\.22\.\d+ +nginx 1\.26\.\d+ +nginx 1\.30\.\d+$/);

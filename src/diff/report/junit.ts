@@ -47,7 +47,7 @@ function testCase(run: ScenarioRunResult): string[] {
   return [`${open}>`, body, '    </testcase>'];
 }
 
-/** The first failed expectation with its expected and actual value, and how many more failed. */
+/** Describes the first failed expectation with its expected and actual value, and counts the others. */
 function expectationMessage(run: ScenarioRunResult): string {
   const failures = run.steps.flatMap((step) => step.requests.flatMap((request) => request.expectationFailures.map((failure) => ({ step, request, failure }))));
   const first = failures[0];
