@@ -123,11 +123,17 @@ function receivedLine(entry: ReceivedObservation): string {
   return `${entry.backend} HTTP/${entry.httpVersion}${host}${authority} xff=${entry.xForwardedFor} proto=${entry.xForwardedProto}`;
 }
 
+/** Lists failed expectations; a failure that both sides share, with the same response, is printed once for both. */
 function expectationLines(result: ScenarioRunResult): string[] {
   const lines: string[] = [];
   for (const step of result.steps) {
     for (const request of step.requests) {
-      for (const failure of request.expectationFailures) lines.push(`    step ${step.index + 1} (${request.pointer}): ${describeExpectationFailure(failure, request, result.roles)}`);
+      const sides = new Map<string, string[]>();
+      for (const failure of request.expectationFailures) {
+        const text = describeExpectationFailure(failure, request, result.roles).slice(failure.role.length);
+        sides.set(text, [...(sides.get(text) ?? []), failure.role]);
+      }
+      for (const [text, roles] of sides) lines.push(`    step ${step.index + 1} (${request.pointer}): ${roles.join(' and ')}${text}`);
     }
   }
   return lines;

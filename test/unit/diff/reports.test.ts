@@ -113,6 +113,20 @@ describe('expectation failures', () => {
     expect(text).not.toContain('got null');
   });
 
+  it('print a failure both sides share once', () => {
+    const shared: RequestResult = {
+      ...request('/a', observation('app.2'), observation('app.2')),
+      expectationFailures: [
+        { role: 'nginx', expectation: 'backend', expected: 'app.1', actual: 'app.2' },
+        { role: 'proxy', expectation: 'backend', expected: 'app.1', actual: 'app.2' },
+      ],
+    };
+    const text = formatTextReport([run('1.30.6', [shared], { status: 'expectation-failed' })]);
+
+    expect(text).toContain('step 1 (/steps//a): nginx and proxy failed expectation backend: expected "app.1", got "app.2" (response: 200 app.2 srv_id->app.2)');
+    expect(text).not.toContain('): nginx failed expectation');
+  });
+
   it('name the first failure in JUnit', () => {
     const xml = formatJunitReport([run('1.30.6', [failedRequest()], { status: 'expectation-failed' })]);
     expect(xml).toContain('<failure message="step 1: nginx failed expectation backend: expected &quot;app.1&quot;, got none (response: 502 -); 1 more failed expectation">');
