@@ -161,6 +161,7 @@ async function runRandom(
     if (outcome.failure) io.out(`shrunk scenario written to ${relativePath(outcome.failure.file, io.cwd)} (${countOf(outcome.failure.shrinks, 'shrink step')})\n`);
   }
   const failures = outcomes.flatMap((outcome) => (outcome.failure ? [outcome.failure.result] : []));
+  // NOTE: a passing run keeps only counts, not per-scenario results, so --json and --junit are written only for a divergence.
   if (failures.length === 0) {
     io.out(`${countOf(outcomes.reduce((sum, outcome) => sum + outcome.runs, 0), 'random scenario')} passed\n`);
     return ExitCode.ok;
