@@ -7,13 +7,14 @@ import { formatMatrix } from '../diff/report/matrix.js';
 import { ProgressBar } from '../diff/report/progress.js';
 import { formatTextReport } from '../diff/report/text.js';
 import { divergences, type ScenarioRunResult } from '../diff/result.js';
-import { requestCount, resolveNginxTargets, runScenarios, type NginxTarget } from '../diff/run.js';
+import { requestCount, resolveNginxTargets, resolveScenarioSpecs, runScenarios, type NginxTarget } from '../diff/run.js';
 import { loadScenarioPaths } from '../diff/scenario/files.js';
 import { loadSpecDocument, type ResolvedSpec } from '../diff/testbed.js';
 import { runRandomScenarios } from '../diff/random/run.js';
 import { parseNginxSource } from '../nginx/runner/source.js';
 import { ExitCode, type ExitCodeValue, type Problem } from '../problems.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { countOf } from '../util/plural.js';
 import { defineCommand, type CliIO } from './command.js';
 import { printProblems } from './report.js';
 
@@ -35,12 +36,12 @@ export const diffCommand = defineCommand({
       .option('seed', { type: 'number', describe: 'seed of --random, so the same scenarios come back (default 1)' })
       .option('nginx', {
         type: 'string',
-        default: 'local',
-        describe: 'nginx to test: "local" (nginx on PATH), "local:/path/to/nginx" or "docker:IMAGE", such as docker:h2sticky/nginx:1.30.6',
+        describe: 'nginx to test: "local" (nginx on PATH, the default), "local:/path/to/nginx" or "docker:IMAGE", such as docker:h2sticky/nginx:1.30.6',
       })
       .option('nginx-version', {
         type: 'string',
-        describe: 'comma-separated nginx versions, each run in its h2sticky/nginx:VERSION image; prints one table for all, such as 1.22.1,1.26.3,1.30.6',
+        describe:
+          'comma-separated nginx versions, each run in its h2sticky/nginx:VERSION image; prints one table for all, such as 1.22.1,1.26.3,1.30.6. With --nginx, one version that must match that nginx',
       })
       .option('format', { choices: formats, default: 'text' as (typeof formats)[number], describe: 'report on standard output: text, json or junit (JUnit XML)' })
       .option('json', { type: 'string', describe: 'also write the JSON report to this file' })
@@ -74,16 +75,19 @@ export const diffCommand = defineCommand({
     }
 
     const versions = args['nginx-version']?.split(',').map((version) => version.trim()).filter((version) => version !== '');
-    const targets = await resolveNginxTargets(parseNginxSource(args.nginx), versions);
+    const targets = await resolveNginxTargets(args.nginx === undefined ? undefined : parseNginxSource(args.nginx), versions);
 
     if (args.random !== undefined) {
       return runRandom(io, { count: args.random, seed: args.seed ?? 1, spec, targets, explained, shrunkDirectory: resolve(io.cwd, args['shrunk-dir']) }, args);
     }
 
     const loaded = await loadScenarioPaths((args.scenario ?? []).map((path) => resolve(io.cwd, path)));
-    printProblems(io, loaded.problems.map((problem) => relativeProblem(problem, io.cwd)));
-    if (loaded.problems.length > 0 || loaded.scenarios.length === 0) {
-      io.err(loaded.scenarios.length === 0 && loaded.problems.length === 0 ? 'h2sticky: no scenario files found\n' : 'h2sticky: the scenarios are invalid; nothing was run\n');
+    // Scenarios that loaded are checked against their specs too, so that one run lists every problem.
+    const checked = await resolveScenarioSpecs(loaded.scenarios, spec);
+    const problems = [...loaded.problems, ...checked.problems];
+    printProblems(io, problems.map((problem) => relativeProblem(problem, io.cwd)));
+    if (problems.length > 0 || loaded.scenarios.length === 0) {
+      io.err(loaded.scenarios.length === 0 && problems.length === 0 ? 'h2sticky: no scenario files found\n' : 'h2sticky: the scenarios are invalid; nothing was run\n');
       return ExitCode.invalidInput;
     }
     const scenarios = loaded.scenarios.map((scenario) => ({ ...scenario, file: relativePath(scenario.file, io.cwd) }));
@@ -151,13 +155,15 @@ async function runRandom(
   }
   progress.finish();
 
+  // The counts are the command's result, so they go to standard output with the report; progress stays on standard error.
   for (const outcome of outcomes) {
-    io.err(`${outcome.runs} random scenarios (seed ${options.seed}) on nginx ${outcome.nginxVersion}: ${outcome.requests} requests compared, ${outcome.failure ? 'a divergence was found' : 'no unexplained divergence'}\n`);
-    if (outcome.failure) io.err(`shrunk scenario written to ${relativePath(outcome.failure.file, io.cwd)} (${outcome.failure.shrinks} shrink steps)\n`);
+    io.out(`${countOf(outcome.runs, 'random scenario')} (seed ${options.seed}) on nginx ${outcome.nginxVersion}: ${countOf(outcome.requests, 'request')} compared, ${outcome.failure ? 'a divergence was found' : 'no unexplained divergence'}\n`);
+    if (outcome.failure) io.out(`shrunk scenario written to ${relativePath(outcome.failure.file, io.cwd)} (${countOf(outcome.failure.shrinks, 'shrink step')})\n`);
   }
   const failures = outcomes.flatMap((outcome) => (outcome.failure ? [outcome.failure.result] : []));
+  // NOTE: a passing run keeps only counts, not per-scenario results, so --json and --junit are written only for a divergence.
   if (failures.length === 0) {
-    io.out(`${outcomes.reduce((sum, outcome) => sum + outcome.runs, 0)} random scenarios passed\n`);
+    io.out(`${countOf(outcomes.reduce((sum, outcome) => sum + outcome.runs, 0), 'random scenario')} passed\n`);
     return ExitCode.ok;
   }
   return report(io, failures, options, args);

@@ -35,6 +35,10 @@ export interface ExplainedDifference {
     balance?: string;
     nginxValue?: RegExp;
     proxyValue?: RegExp;
+    /** The id of an entry that must explain another difference of the same request. */
+    withExplained?: string;
+    /** Field patterns that must not differ in the same request. */
+    unchanged?: string[];
   };
   reason: string;
 }
@@ -85,7 +89,15 @@ export async function loadExplainedDifferences(path: string = defaultExplainedPa
       id: string;
       scope?: ExplanationScope;
       fields: string[];
-      when?: { nginx?: VersionRange; sticky?: 'native' | 'emulated'; balance?: string; nginx_value?: string; proxy_value?: string };
+      when?: {
+        nginx?: VersionRange;
+        sticky?: 'native' | 'emulated';
+        balance?: string;
+        nginx_value?: string;
+        proxy_value?: string;
+        with_explained?: string;
+        unchanged?: string[];
+      };
       reason: string;
     }[];
   };
@@ -95,6 +107,8 @@ export async function loadExplainedDifferences(path: string = defaultExplainedPa
       ...(entry.when?.nginx ? { nginx: entry.when.nginx } : {}),
       ...(entry.when?.sticky ? { sticky: entry.when.sticky } : {}),
       ...(entry.when?.balance ? { balance: entry.when.balance } : {}),
+      ...(entry.when?.with_explained ? { withExplained: entry.when.with_explained } : {}),
+      ...(entry.when?.unchanged ? { unchanged: entry.when.unchanged } : {}),
     };
     for (const [key, property] of [
       ['nginx_value', 'nginxValue'],
@@ -121,14 +135,72 @@ export async function loadExplainedDifferences(path: string = defaultExplainedPa
     }
     entries.push({ id: entry.id, scope: entry.scope ?? 'proxy', fields: entry.fields, when, reason: entry.reason.trim() });
   }
+
+  // An added file may refer to the entries h2sticky ships.
+  const shippedIds = path === defaultExplainedPath ? [] : (await loadExplainedDifferences()).entries.map((entry) => entry.id);
+  const ids = new Set([...entries.map((entry) => entry.id), ...shippedIds]);
+  for (const [index, entry] of raw.differences.entries()) {
+    const wanted = entry.when?.with_explained;
+    if (wanted === undefined || ids.has(wanted)) continue;
+    const pointer = `/differences/${index}/when/with_explained`;
+    const position = loaded.spec.locate(pointer);
+    problems.push({
+      code: 'explained.unknown-entry',
+      severity: 'error',
+      message: `unknown entry "${wanted}" in "with_explained"`,
+      hint: `use the id of an entry in this file or in ${defaultExplainedPath}`,
+      file: displayName,
+      line: position.line,
+      column: position.column,
+      pointer,
+    });
+  }
   return { entries, problems };
 }
 
-/** Returns the first entry that explains the difference, or undefined. */
+/** Returns the first entry that explains a difference seen alone, or undefined. */
 export function explain(difference: Difference, entries: readonly ExplainedDifference[], context: ExplanationContext): ExplainedDifference | undefined {
-  return entries.find(
-    (entry) => entry.scope === context.scope && entry.fields.some((pattern) => fieldMatches(pattern, difference.field)) && conditionsHold(entry, difference, context),
-  );
+  return explainRequest([difference], entries, context)[0];
+}
+
+/**
+ * Finds the entry that explains each difference of one request, or
+ * undefined. An entry with `with_explained` applies only once another
+ * difference of the request has that explanation, and one with `unchanged`
+ * only while those fields are equal, so that an entry does not cover a
+ * difference with another cause. Each pass can satisfy one more link of
+ * `with_explained`, so the passes are bounded by the number of entries.
+ */
+export function explainRequest(differences: readonly Difference[], entries: readonly ExplainedDifference[], context: ExplanationContext): (ExplainedDifference | undefined)[] {
+  const found: (ExplainedDifference | undefined)[] = differences.map(() => undefined);
+  for (let pass = 0; pass <= entries.length; pass++) {
+    let changed = false;
+    for (const [index, difference] of differences.entries()) {
+      if (found[index] !== undefined) continue;
+      const siblings: Siblings = {
+        differingFields: differences.filter((_, other) => other !== index).map((other) => other.field),
+        explainedBy: new Set(found.flatMap((entry, other) => (entry !== undefined && other !== index ? [entry.id] : []))),
+      };
+      found[index] = entries.find((entry) => applies(entry, difference, context, siblings));
+      if (found[index] !== undefined) changed = true;
+    }
+    if (!changed) break;
+  }
+  return found;
+}
+
+/** The other differences of the same request, as an entry's conditions see them. */
+interface Siblings {
+  differingFields: string[];
+  explainedBy: ReadonlySet<string>;
+}
+
+function applies(entry: ExplainedDifference, difference: Difference, context: ExplanationContext, siblings: Siblings): boolean {
+  if (entry.scope !== context.scope) return false;
+  if (!entry.fields.some((pattern) => fieldMatches(pattern, difference.field))) return false;
+  if (entry.when.withExplained !== undefined && !siblings.explainedBy.has(entry.when.withExplained)) return false;
+  if (entry.when.unchanged?.some((pattern) => siblings.differingFields.some((field) => fieldMatches(pattern, field)))) return false;
+  return conditionsHold(entry, difference, context);
 }
 
 function conditionsHold(entry: ExplainedDifference, difference: Difference, context: ExplanationContext): boolean {

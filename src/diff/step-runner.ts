@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Plan } from '../plan/types.js';
 import { ClientJar, openConnection, type ClientConnection, type ConnectionTarget, type RawResponse } from './client.js';
 import { compareObservations } from './compare.js';
-import { explain, explanationFacts, type ExplainedDifference } from './explained.js';
+import { explainRequest, explanationFacts, type ExplainedDifference } from './explained.js';
 import { checkExpectations } from './expectations.js';
 import { affinityCookies, matchAccessRecords, observe, probeHeader, setCookieHeaders, type AffinityCookies, type Observation } from './observation.js';
 import type { RequestResult, StepResult } from './result.js';
@@ -164,6 +164,8 @@ export class StepRunner {
   /** Sends the requests (concurrently when there are several) to both sides at once and compares what comes back. */
   private async exchange(requests: readonly ScenarioRequest[]): Promise<RequestResult[]> {
     const [first, second] = await Promise.all([this.sendAll(this.states[0], requests), this.sendAll(this.states[1], requests)]);
+    this.storeCookies(this.states[0], first);
+    this.storeCookies(this.states[1], second);
     const records = this.options.backends.backends.flatMap((backend) => backend.takeRequests().map((record) => ({ ...record, backend: backend.id })));
 
     const observationsOf = async (state: SideState, sent: Sent[]): Promise<Observation[]> => {
@@ -194,8 +196,10 @@ export class StepRunner {
 
     const results = requests.map((request, index): RequestResult => {
       const observations: [Observation, Observation] = [firstObservations[index]!, secondObservations[index]!];
-      const differences = compareObservations(...observations).map((difference) => {
-        const entry = explain(difference, this.options.explained, { scope: 'proxy', ...explanationFacts(this.states[0].side.plan) });
+      const compared = compareObservations(...observations);
+      const entries = explainRequest(compared, this.options.explained, { scope: 'proxy', ...explanationFacts(this.states[0].side.plan) });
+      const differences = compared.map((difference, index) => {
+        const entry = entries[index];
         return entry ? { ...difference, explained: { id: entry.id, reason: entry.reason } } : difference;
       });
       const expectationFailures = this.states.flatMap((state, side) =>
@@ -246,8 +250,17 @@ export class StepRunner {
     else delete headers.cookie;
 
     const response = await connection.send({ method: request.method, path: request.path, authority: route.authority, headers, ...(request.body !== undefined ? { body: request.body } : {}) });
-    jar.store(url, setCookieHeaders(response));
-    return { request, response, probe };
+    return { request, response, probe, url };
+  }
+
+  /**
+   * Stores the Set-Cookie headers of a step's responses in the scenario's
+   * request order. Concurrent streams finish in an order that timing decides,
+   * and storing cookies as they arrive would let two sides that responded
+   * alike end the step with different jars.
+   */
+  private storeCookies(state: SideState, sent: readonly Sent[]): void {
+    for (const entry of sent) state.jar(entry.request.client).store(entry.url, setCookieHeaders(entry.response));
   }
 
   /** Waits, within a bound, until the server has recorded `count` more requests, and returns what it recorded. */
@@ -277,4 +290,6 @@ interface Sent {
   request: ScenarioRequest;
   response: RawResponse;
   probe: string;
+  /** The URL the jar stores the response's cookies for. */
+  url: string;
 }

@@ -1,5 +1,6 @@
 /** One-line descriptions of scenario steps for reports. */
 
+import { countOf } from '../util/plural.js';
 import type { ScenarioRequest, ScenarioStep } from './scenario/types.js';
 
 export function describeStep(step: ScenarioStep): string {
@@ -7,7 +8,7 @@ export function describeStep(step: ScenarioStep): string {
     case 'request':
       return describeRequest(step.request);
     case 'streams':
-      return `${step.client}/${step.connection}: ${step.requests.length} concurrent streams`;
+      return `${step.client}/${step.connection}: ${countOf(step.requests.length, 'concurrent stream')}`;
     case 'reconnect':
       return `${step.client}/${step.connection}: new connection`;
     case 'wait':

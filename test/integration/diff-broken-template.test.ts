@@ -56,7 +56,7 @@ describe('a broken upstream template', () => {
     expect(report).toContain('DIVERGED           weighted-round-robin on nginx');
     expect(report).toContain('the first is at step 3 (fixtures/scenarios/weighted-round-robin.yaml, /steps/2/request)');
     expect(report).toMatch(/^ {7}! backend +app\.1 +app\.2$/m);
-    expect(report).toMatch(/^ {4}step 3 \(\/steps\/2\/request\): nginx failed expectation backend: expected "app\.2", got "app\.1"$/m);
+    expect(report).toMatch(/^ {4}step 3 \(\/steps\/2\/request\): nginx failed expectation backend: expected "app\.2", got "app\.1" \(response: 200 app\.1\b[^)]*\)$/m);
 
     const junit = formatJunitReport(results);
     expect(junit).toContain('<failure message="');

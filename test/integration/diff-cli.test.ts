@@ -74,6 +74,7 @@ describe('h2sticky diff', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`${file.slice(1)}:5:5: error: unknown property "wiat" in item 2 of "steps" [/steps/1/wiat]`);
     expect(run.stderr).toContain('did you mean "wait"?');
+    expect(run.stderr).toContain(`${file.slice(1)}:4:24: error: unknown client "nobody" [/steps/0/request/client]`);
     expect(run.stderr).toContain('h2sticky: the scenarios are invalid; nothing was run');
   });
 
@@ -84,8 +85,69 @@ describe('h2sticky diff', () => {
     const run = await runCli(['diff', '-s', file]);
 
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain(':4:22: error: unknown backend "app.7" [/steps/0/backend/name]');
-    expect(run.stdout).toContain('fix: use one of app.1, app.2, app.3, api.1, api.2');
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(':4:22: error: unknown backend "app.7" [/steps/0/backend/name]');
+    expect(run.stderr).toContain('fix: use one of app.1, app.2, app.3, api.1, api.2');
+  });
+
+  it('lists the problems of every scenario before running', async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    const spec = join(process.cwd(), 'fixtures/specs/shop.yaml');
+    const unknownBackend = join(directory, 'all-at-once-backend.yaml');
+    const invalid = join(directory, 'all-at-once-schema.yaml');
+    writeFileSync(unknownBackend, ['h2sticky-scenario: 1', `spec: ${spec}`, 'steps:', '  - request: { expect: { backend: app.9 } }', '  - backend: { name: api.5, action: stop }', ''].join('\n'));
+    writeFileSync(invalid, ['h2sticky-scenario: 1', `spec: ${spec}`, 'steps:', '  - request: { path: nope }', ''].join('\n'));
+    const run = await runCli(['diff', '-s', unknownBackend, '-s', invalid]);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${unknownBackend}:4:35: error: unknown backend "app.9" [/steps/0/request/expect/backend]`);
+    expect(run.stderr).toContain(`${unknownBackend}:5:22: error: unknown backend "api.5" [/steps/1/backend/name]`);
+    expect(run.stderr).toContain(`${invalid}:4:22: error:`);
+    expect(run.stderr).toContain('h2sticky: the scenarios are invalid; nothing was run');
+  });
+
+  it('rejects a version the local nginx lacks', async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const { version } = await readNginxBuildInfo(local);
+    const [major, minor, patch] = version.split('.').map(Number);
+    const other = `${major}.${minor}.${patch! + 1}`;
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local', '--nginx-version', other]);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`error: --nginx-version ${other} does not match nginx ${version} of --nginx local`);
+    expect(run.stderr).toContain(`fix: leave out --nginx-version to test nginx ${version}, or leave out --nginx to run nginx ${other} in its h2sticky/nginx:${other} image`);
+  });
+
+  it('rejects --nginx with a version list', async () => {
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local', '--nginx-version', '1.22.1,1.30.6']);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('error: --nginx local names one nginx, but --nginx-version names 2 versions (1.22.1, 1.30.6)');
+  });
+
+  it('runs the local nginx at its own version', async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const { version } = await readNginxBuildInfo(local);
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local', '--nginx-version', version, '--format', 'json']);
+
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { results: { nginxVersion: string; servers: string[] }[] };
+    expect(report.results[0]!.nginxVersion).toBe(version);
+    expect(report.results[0]!.servers[0]).toBe(`nginx ${version} (local)`);
+  });
+
+  it('prints random run counts on standard output', { timeout: 120_000 }, async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const { version } = await readNginxBuildInfo(local);
+    const run = await runCli(['diff', '--random', '3', '--seed', '5', '--shrunk-dir', directory]);
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(new RegExp(`^3 random scenarios \\(seed 5\\) on nginx ${version.replaceAll('.', '\\.')}: \\d+ requests compared, no unexplained divergence$`, 'm'));
+    expect(run.stdout).toMatch(/^3 random scenarios passed$/m);
   });
 
   it('prints one table for a version list', async (context) => {
@@ -97,6 +159,7 @@ describe('h2sticky diff', () => {
     const run = await runCli(['diff', '-s', 'fixtures/scenarios/drain.yaml', '--nginx-version', versions]);
 
     expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
     const table = run.stdout.slice(run.stdout.indexOf('drain: nginx'));
     const [, header, , ...rows] = table.trimEnd().split('\n');
     expect(header).toMatch(/^step +nginx 1\.22\.\d+ +nginx 1\.26\.\d+ +nginx 1\.30\.\d+$/);

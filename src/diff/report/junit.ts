@@ -6,7 +6,8 @@
  */
 
 import { divergences, type ScenarioRunResult } from '../result.js';
-import { formatTextReport } from './text.js';
+import { countOf } from '../../util/plural.js';
+import { describeExpectationFailure, formatTextReport } from './text.js';
 
 export function formatJunitReport(results: readonly ScenarioRunResult[]): string {
   const byVersion = new Map<string, ScenarioRunResult[]>();
@@ -40,10 +41,20 @@ function testCase(run: ScenarioRunResult): string[] {
     body = `      <error message="${escape(run.reason ?? 'the scenario did not run')}">${detail}</error>`;
   } else {
     const count = divergences(run).length;
-    const message = run.status === 'diverged' ? `${count} unexplained difference${count === 1 ? '' : 's'} between ${run.roles[0]} and ${run.roles[1]}` : 'an expectation failed';
+    const message = run.status === 'diverged' ? `${countOf(count, 'unexplained difference')} between ${run.roles[0]} and ${run.roles[1]}` : expectationMessage(run);
     body = `      <failure message="${escape(message)}">${detail}</failure>`;
   }
   return [`${open}>`, body, '    </testcase>'];
+}
+
+/** Describes the first failed expectation with its expected and actual value, and counts the others. */
+function expectationMessage(run: ScenarioRunResult): string {
+  const failures = run.steps.flatMap((step) => step.requests.flatMap((request) => request.expectationFailures.map((failure) => ({ step, request, failure }))));
+  const first = failures[0];
+  if (!first) return 'an expectation failed';
+
+  const more = failures.length > 1 ? `; ${countOf(failures.length - 1, 'more failed expectation')}` : '';
+  return `step ${first.step.index + 1}: ${describeExpectationFailure(first.failure, first.request, run.roles)}${more}`;
 }
 
 function escape(text: string): string {

@@ -11,7 +11,7 @@
  */
 
 import { compareObservations } from '../compare.js';
-import { explain, type ExplainedDifference } from '../explained.js';
+import { explainRequest, type ExplainedDifference } from '../explained.js';
 import type { RequestResult, ScenarioRunResult } from '../result.js';
 import { shortObservation } from './text.js';
 
@@ -93,8 +93,9 @@ function versionMark(differences: readonly VersionDifference[]): string {
  */
 function versionDifferences(run: ScenarioRunResult, own: RequestResult, newest: RequestResult, explained: readonly ExplainedDifference[]): VersionDifference[] {
   const differences = compareObservations(own.observations[0], newest.observations[0]).filter((difference) => !/^cookies\[.*\]\.value$/.test(difference.field));
-  return differences.map((difference) => {
-    const entry = run.facts ? explain(difference, explained, { scope: 'versions', ...run.facts }) : undefined;
+  const entries = run.facts ? explainRequest(differences, explained, { scope: 'versions', ...run.facts }) : [];
+  return differences.map((difference, index) => {
+    const entry = entries[index];
     return entry ? { field: difference.field, explained: entry.id } : { field: difference.field };
   });
 }

@@ -4,6 +4,8 @@
  * nothing.
  */
 
+import { countOf } from '../../util/plural.js';
+
 export class ProgressBar {
   private done = 0;
   private label = '';
@@ -41,6 +43,6 @@ export class ProgressBar {
     const width = 30;
     const ratio = this.total === 0 ? 1 : Math.min(1, this.done / this.total);
     const filled = Math.round(ratio * width);
-    this.write(`\r\x1b[2K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${this.done}/${this.total} requests  ${this.label}`);
+    this.write(`\r\x1b[2K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${this.done}/${countOf(this.total, 'request')}  ${this.label}`);
   }
 }

@@ -6,8 +6,9 @@
  */
 
 import { formatProblem } from '../../problems.js';
+import { countOf } from '../../util/plural.js';
 import type { Observation, ReceivedObservation } from '../observation.js';
-import { divergences, type RequestResult, type ScenarioRunResult, type StepResult } from '../result.js';
+import { divergences, type ExpectationFailure, type RequestResult, type ScenarioRunResult, type StepResult } from '../result.js';
 
 /** Steps shown before the first divergence. */
 const contextSteps = 6;
@@ -34,13 +35,14 @@ export function summaryLine(results: readonly ScenarioRunResult[]): string {
   const unexplained = results.reduce((sum, result) => sum + divergences(result).length, 0);
   return (
     `${count('passed')} passed, ${count('diverged')} diverged, ${count('expectation-failed')} with failed expectations, ` +
-    `${count('error')} errors, ${count('not-applicable')} not applicable; ${requests} requests compared, ${unexplained} unexplained differences`
+    `${countOf(count('error'), 'error')}, ${count('not-applicable')} not applicable; ` +
+    `${countOf(requests, 'request')} compared, ${countOf(unexplained, 'unexplained difference')}`
   );
 }
 
 function runLine(result: ScenarioRunResult): string {
   const label = { passed: 'ok', diverged: 'DIVERGED', 'expectation-failed': 'EXPECTATION FAILED', 'not-applicable': 'not applicable', error: 'ERROR' }[result.status];
-  const detail = result.reason !== undefined ? `: ${result.reason}` : `, ${result.requestCount} requests, ${(result.durationMs / 1000).toFixed(1)} s`;
+  const detail = result.reason !== undefined ? `: ${result.reason}` : `, ${countOf(result.requestCount, 'request')}, ${(result.durationMs / 1000).toFixed(1)} s`;
   return `${label.padEnd(18)} ${result.scenario} on nginx ${result.nginxVersion}${detail}`;
 }
 
@@ -50,7 +52,7 @@ function firstDivergence(result: ScenarioRunResult): string[] {
   if (!first) return [];
 
   const [left, right] = result.roles;
-  const lines = [`    ${found.length} unexplained difference${found.length === 1 ? '' : 's'}; the first is at step ${first.step.index + 1} (${result.file}, ${first.request.pointer})`];
+  const lines = [`    ${countOf(found.length, 'unexplained difference')}; the first is at step ${first.step.index + 1} (${result.file}, ${first.request.pointer})`];
   lines.push(`    ${left}: ${result.servers[0]}`, `    ${right}: ${result.servers[1]}`, '');
 
   const start = Math.max(0, first.step.index - contextSteps);
@@ -121,35 +123,51 @@ function receivedLine(entry: ReceivedObservation): string {
   return `${entry.backend} HTTP/${entry.httpVersion}${host}${authority} xff=${entry.xForwardedFor} proto=${entry.xForwardedProto}`;
 }
 
+/** Lists failed expectations; a failure that both sides share, with the same response, is printed once for both. */
 function expectationLines(result: ScenarioRunResult): string[] {
   const lines: string[] = [];
   for (const step of result.steps) {
     for (const request of step.requests) {
+      const sides = new Map<string, string[]>();
       for (const failure of request.expectationFailures) {
-        lines.push(
-          `    step ${step.index + 1} (${request.pointer}): ${failure.role} failed expectation ${failure.expectation}: expected ${JSON.stringify(failure.expected)}, got ${JSON.stringify(failure.actual ?? null)}`,
-        );
+        const text = describeExpectationFailure(failure, request, result.roles).slice(failure.role.length);
+        sides.set(text, [...(sides.get(text) ?? []), failure.role]);
       }
+      for (const [text, roles] of sides) lines.push(`    step ${step.index + 1} (${request.pointer}): ${roles.join(' and ')}${text}`);
     }
   }
   return lines;
 }
 
+/**
+ * Describes a failed expectation with the expected and the actual value,
+ * followed by the response of that side in short form, so that a missing
+ * value (no backend, no cookie) shows what came back instead.
+ */
+export function describeExpectationFailure(failure: ExpectationFailure, request: RequestResult, roles: readonly [string, string]): string {
+  const side = roles.indexOf(failure.role);
+  const observation = request.observations[side === -1 ? 0 : side]!;
+  const actual = failure.actual === undefined ? 'none' : JSON.stringify(failure.actual);
+  return `${failure.role} failed expectation ${failure.expectation}: expected ${JSON.stringify(failure.expected)}, got ${actual} (response: ${shortObservation(observation)})`;
+}
+
+/** Lists each explanation met with how often, the fields it covered, and its reason. */
 function explainedSummary(results: readonly ScenarioRunResult[]): string[] {
-  const seen = new Map<string, { reason: string; count: number }>();
+  const seen = new Map<string, { reason: string; count: number; fields: Set<string> }>();
   for (const result of results) {
     for (const step of result.steps) {
       for (const request of step.requests) {
         for (const difference of request.differences) {
           if (!difference.explained) continue;
-          const entry = seen.get(difference.explained.id) ?? { reason: difference.explained.reason, count: 0 };
+          const entry = seen.get(difference.explained.id) ?? { reason: difference.explained.reason, count: 0, fields: new Set<string>() };
           entry.count++;
+          entry.fields.add(difference.field);
           seen.set(difference.explained.id, entry);
         }
       }
     }
   }
-  return [...seen].map(([id, entry]) => `  ${id} (${entry.count}x): ${entry.reason}`);
+  return [...seen].map(([id, entry]) => `  ${id} (${entry.count}x, ${[...entry.fields].join(', ')}): ${entry.reason}`);
 }
 
 function clip(text: string): string {

@@ -1,8 +1,10 @@
 /**
  * Loads diff scenarios from YAML: syntax, the JSON Schema in
  * schemas/scenario.schema.json, then the checks between parts (clients,
- * connections and labels that steps name). Every problem is located at
- * file, line, column and JSON pointer.
+ * connections and labels that steps name). The checks between parts also
+ * run on the parts that passed the schema when others failed, so every
+ * problem is reported at once. Each is located at file, line, column and
+ * JSON pointer.
  */
 
 import { basename, dirname, extname, resolve } from 'node:path';
@@ -10,6 +12,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 
 import type { Problem } from '../../problems.js';
+import { trustFromSchemaProblems, type Trust } from '../../spec/check.js';
 import { toPointer, loadSpecFile, loadSpecText, type DocumentKind, type LoadedSpec, type LoadResult } from '../../spec/load.js';
 import { createSchemaChecker, type SchemaChecker } from '../../spec/schema-check.js';
 import { parseDuration } from '../../spec/duration.js';
@@ -60,12 +63,17 @@ function scenarioFromLoaded(loaded: LoadResult, path: string): ScenarioLoadResul
   const document = loaded.spec;
   if (!document) return { problems: loaded.problems };
 
-  const problems = schemaChecker().check(document);
-  if (problems.length > 0) return { problems };
+  const schemaProblems = schemaChecker().check(document);
+  if (!isRecord(document.data)) return { problems: schemaProblems };
 
-  const builder = new ScenarioBuilder(document, path);
+  const builder = new ScenarioBuilder(document, path, trustFromSchemaProblems(schemaProblems));
   const scenario = builder.build();
-  return builder.problems.length > 0 ? { problems: builder.problems } : { scenario, problems: [] };
+  const problems = [...schemaProblems, ...builder.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return problems.length > 0 ? { problems } : { scenario, problems: [] };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The scenario document as the schema describes it, in the file's snake_case spelling. */
@@ -90,7 +98,11 @@ interface RawRequest {
   expect?: { status?: number; backend?: string; not_backend?: string; cookie?: string; tried?: string[] };
 }
 
-/** Builds a Scenario from schema-valid data and collects the problems the schema cannot see. */
+/**
+ * Builds a Scenario and collects the problems the schema cannot see. Parts
+ * that failed the schema are skipped, and the Scenario is used only when
+ * there is no problem at all.
+ */
 class ScenarioBuilder {
   readonly problems: Problem[] = [];
   private readonly raw: RawScenario;
@@ -100,13 +112,24 @@ class ScenarioBuilder {
   constructor(
     private readonly document: LoadedSpec,
     private readonly path: string,
+    private readonly trust: Trust,
   ) {
     this.raw = document.data as RawScenario;
   }
 
   build(): Scenario {
     this.clients = this.buildClients();
-    const steps = this.raw.steps.map((step, index) => this.buildStep(step, toPointer(['steps', index])));
+    const rawSteps = Array.isArray(this.raw.steps) ? this.raw.steps : [];
+    const steps: ScenarioStep[] = [];
+    for (const [index, step] of rawSteps.entries()) {
+      const pointer = toPointer(['steps', index]);
+      if (this.trust.trusted(pointer)) {
+        steps.push(this.buildStep(step, pointer));
+        continue;
+      }
+      // A later @LABEL may refer to a label of this step, which must not be reported as unknown.
+      this.registerLabels(step);
+    }
     const name = this.raw.name ?? basename(this.document.file, extname(this.document.file));
 
     return {
@@ -129,15 +152,30 @@ class ScenarioBuilder {
     return { kind: 'inline', document: spec as unknown as SpecDocument, text: stringify(spec) };
   }
 
+  /** Records the labels of a step that failed the schema, without checking it. */
+  private registerLabels(step: unknown): void {
+    if (!isRecord(step)) return;
+    const requests = isRecord(step.streams) && Array.isArray(step.streams.requests) ? step.streams.requests : [step.request];
+    for (const request of requests) {
+      if (isRecord(request) && typeof request.label === 'string') this.labels.add(request.label);
+    }
+  }
+
   private buildClients(): ScenarioClient[] {
-    const entries = Object.entries(this.raw.clients ?? { client: {} });
-    return entries.map(([name, client]) => {
-      const connections = Object.entries(client.connections ?? { main: { protocol: 'auto' as const } }).map(([connectionName, connection]) => ({
-        name: connectionName,
-        protocol: connection.protocol,
-        ...(connection.port !== undefined ? { port: connection.port } : {}),
-      }));
-      return { name, address: client.address ?? '127.0.0.1', connections };
+    const clients = isRecord(this.raw.clients) && Object.keys(this.raw.clients).length > 0 ? this.raw.clients : { client: {} };
+    return Object.entries(clients).map(([name, rawClient]) => {
+      // A client or connection that failed the schema still counts, so that steps naming it get no "unknown client" problem as well.
+      const client = isRecord(rawClient) ? rawClient : {};
+      const rawConnections = isRecord(client.connections) && Object.keys(client.connections).length > 0 ? client.connections : { main: { protocol: 'auto' as const } };
+      const connections = Object.entries(rawConnections).map(([connectionName, rawConnection]) => {
+        const connection: Record<string, unknown> = isRecord(rawConnection) ? rawConnection : {};
+        return {
+          name: connectionName,
+          protocol: (connection.protocol ?? 'auto') as ConnectionProtocol | 'auto',
+          ...(typeof connection.port === 'number' ? { port: connection.port } : {}),
+        };
+      });
+      return { name, address: typeof client.address === 'string' ? client.address : '127.0.0.1', connections };
     });
   }
 

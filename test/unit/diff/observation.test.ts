@@ -1,7 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { compareObservations } from '../../../src/diff/compare.js';
-import { explain, explanationFacts, loadExplainedDifferences } from '../../../src/diff/explained.js';
+import { explain, explainRequest, explanationFacts, loadExplainedDifferences } from '../../../src/diff/explained.js';
 import { matchAccessRecords, observe, parseAttempts, parseSetCookie, type Observation } from '../../../src/diff/observation.js';
 import type { BackendRequestRecord } from '../../../src/diff/backend.js';
 import { BackendSet } from '../../../src/diff/testbed.js';
@@ -174,7 +178,50 @@ describe('explained differences', () => {
     const differences = compareObservations(answered, rejected);
 
     expect(differences.map((difference) => difference.field)).toEqual(['status', 'error', 'tried', 'headers.content-type', 'headers.server', 'body']);
-    for (const difference of differences) expect(explain(difference, entries, context)?.id, difference.field).toMatch(/^nghttp2-rejects-request/);
+    const found = explainRequest(differences, entries, context);
+    for (const [index, difference] of differences.entries()) expect(found[index]?.id, difference.field).toMatch(/^nghttp2-rejects-request/);
+  });
+
+  it('leaves a missing answer unexplained without the reset', async () => {
+    const { entries } = await loadExplainedDifferences();
+    const context = { scope: 'proxy' as const, ...explanationFacts(compileSpecText(JSON.stringify(spec), 'spec.json').plan!) };
+    // No error difference shows that nghttp2 rejected the request.
+    const differences = [
+      { field: 'status', values: [200, undefined] as [unknown, unknown] },
+      { field: 'tried', values: [[{ peer: 'app.1', status: '200' }], undefined] as [unknown, unknown] },
+    ];
+
+    expect(explainRequest(differences, entries, context)).toEqual([undefined, undefined]);
+  });
+
+  it('explains a version error page only with the Server header', async () => {
+    const { entries } = await loadExplainedDifferences();
+    const context = { scope: 'versions' as const, nginxVersion: '1.30.6', sticky: 'native' as const, balancers: ['round_robin'] };
+    const server = { field: 'headers.server', values: ['nginx/1.26.3', 'nginx/1.30.6'] as [unknown, unknown] };
+    const body = { field: 'body', values: [{ bytes: 157, digest: 'a' }, { bytes: 157, digest: 'b' }] as [unknown, unknown] };
+    const backend = { field: 'backend', values: ['app.1', 'app.2'] as [unknown, unknown] };
+
+    expect(explainRequest([server, body], entries, context).map((entry) => entry?.id)).toEqual(['server-header-version', 'server-version-error-page']);
+    expect(explainRequest([body], entries, context)).toEqual([undefined]);
+    expect(explainRequest([backend, server, body], entries, context).map((entry) => entry?.id)).toEqual([undefined, 'server-header-version', undefined]);
+  });
+
+  it('rejects with_explained naming no entry', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'h2sticky-explained-')), 'extra.yaml');
+    writeFileSync(file, ['h2sticky-explained: 1', 'differences:', '  - id: extra', '    fields: [body]', '    when: { with_explained: no-such-entry }', '    reason: A reason that is long enough to pass the schema.', ''].join('\n'));
+    const { problems } = await loadExplainedDifferences(file);
+
+    expect(problems.map((problem) => problem.code)).toEqual(['explained.unknown-entry']);
+    expect(problems[0]!.line).toBe(5);
+  });
+
+  it('accepts with_explained naming a shipped entry', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'h2sticky-explained-')), 'extra.yaml');
+    writeFileSync(file, ['h2sticky-explained: 1', 'differences:', '  - id: extra', '    fields: [body]', '    when: { with_explained: nghttp2-rejects-request }', '    reason: A reason that is long enough to pass the schema.', ''].join('\n'));
+    const { entries, problems } = await loadExplainedDifferences(file);
+
+    expect(problems).toEqual([]);
+    expect(entries[0]!.when.withExplained).toBe('nghttp2-rejects-request');
   });
 
   it('does not explain a PROTOCOL_ERROR after a response', async () => {

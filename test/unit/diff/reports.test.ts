@@ -65,8 +65,71 @@ describe('text report', () => {
   it('lists explained differences with their reason', () => {
     const explainedRun = run('1.30.6', [request('/a', observation('app.1'), observation('app.2'), [{ field: 'backend', values: ['app.1', 'app.2'], explained: { id: 'random-balancing-seed', reason: 'nginx seeds random() per worker.' } }])]);
     const text = formatTextReport([explainedRun]);
-    expect(text).toContain('explained differences (not divergences):\n  random-balancing-seed (1x): nginx seeds random() per worker.');
+    expect(text).toContain('explained differences (not divergences):\n  random-balancing-seed (1x, backend): nginx seeds random() per worker.');
     expect(text).toContain('0 unexplained differences');
+  });
+});
+
+describe('report grammar', () => {
+  it('writes singular counts for one', () => {
+    const diverged = run('1.30.6', [request('/a', observation('app.1'), observation('app.2'), [{ field: 'backend', values: ['app.1', 'app.2'] }])], { status: 'diverged' });
+    const failed = run('1.30.6', [], { scenario: 'broken', status: 'error', reason: 'the scenario does not fit its spec' });
+    const text = formatTextReport([diverged, failed]);
+
+    expect(text).toContain('DIVERGED           case on nginx 1.30.6, 1 request, 1.2 s');
+    expect(text).toContain('1 unexplained difference; the first is at step 1');
+    expect(text).toContain('1 error, 0 not applicable; 1 request compared, 1 unexplained difference\n');
+    expect(text).not.toMatch(/\b1 (requests|errors|differences|unexplained differences)\b/);
+  });
+
+  it('keeps plural counts for several', () => {
+    const passed = run('1.30.6', [request('/a', observation('app.1'), observation('app.1')), request('/b', observation('app.1'), observation('app.1'))]);
+    const text = formatTextReport([passed]);
+
+    expect(text).toContain('ok                 case on nginx 1.30.6, 2 requests, 1.2 s');
+    expect(text).toContain('0 errors, 0 not applicable; 2 requests compared, 0 unexplained differences\n');
+  });
+
+  it('names one unexplained difference in JUnit', () => {
+    const diverged = run('1.30.6', [request('/a', observation('app.1'), observation('app.2'), [{ field: 'backend', values: ['app.1', 'app.2'] }])], { status: 'diverged' });
+    expect(formatJunitReport([diverged])).toContain('<failure message="1 unexplained difference between nginx and proxy">');
+  });
+});
+
+describe('expectation failures', () => {
+  const failedRequest = (): RequestResult => ({
+    ...request('/a', observation('app.1', { status: 502, backend: undefined, cookies: [] }), observation('app.1')),
+    expectationFailures: [
+      { role: 'nginx', expectation: 'backend', expected: 'app.1', actual: undefined },
+      { role: 'nginx', expectation: 'status', expected: 200, actual: 502 },
+    ],
+  });
+
+  it('show expected and actual values', () => {
+    const text = formatTextReport([run('1.30.6', [failedRequest()], { status: 'expectation-failed' })]);
+
+    expect(text).toContain('step 1 (/steps//a): nginx failed expectation status: expected 200, got 502 (response: 502 -)');
+    expect(text).toContain('nginx failed expectation backend: expected "app.1", got none (response: 502 -)');
+    expect(text).not.toContain('got null');
+  });
+
+  it('print a failure both sides share once', () => {
+    const shared: RequestResult = {
+      ...request('/a', observation('app.2'), observation('app.2')),
+      expectationFailures: [
+        { role: 'nginx', expectation: 'backend', expected: 'app.1', actual: 'app.2' },
+        { role: 'proxy', expectation: 'backend', expected: 'app.1', actual: 'app.2' },
+      ],
+    };
+    const text = formatTextReport([run('1.30.6', [shared], { status: 'expectation-failed' })]);
+
+    expect(text).toContain('step 1 (/steps//a): nginx and proxy failed expectation backend: expected "app.1", got "app.2" (response: 200 app.2 srv_id->app.2)');
+    expect(text).not.toContain('): nginx failed expectation');
+  });
+
+  it('name the first failure in JUnit', () => {
+    const xml = formatJunitReport([run('1.30.6', [failedRequest()], { status: 'expectation-failed' })]);
+    expect(xml).toContain('<failure message="step 1: nginx failed expectation backend: expected &quot;app.1&quot;, got none (response: 502 -); 1 more failed expectation">');
   });
 });
 

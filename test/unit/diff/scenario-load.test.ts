@@ -64,6 +64,32 @@ describe('scenario loader', () => {
     expect(problems[0]!.hint).toBe('use one of "alice", or add it under "clients"');
   });
 
+  it('reports schema and semantic problems together', () => {
+    const { scenario, problems } = load(
+      [
+        'clients:',
+        '  alice:',
+        '    address: 10.0.0.1',
+        'steps:',
+        '  - request: { client: nobody }',
+        '  - request: { path: no-slash, label: first }',
+        '  - request: { expect: { backend: "@first" } }',
+        '  - request: { expect: { backend: "@missing" } }',
+        '  - wiat: 1s',
+        '',
+      ].join('\n'),
+    );
+
+    expect(scenario).toBeUndefined();
+    expect(problems.map((problem) => [problem.code, problem.line, problem.column, problem.pointer])).toEqual([
+      ['scenario.schema.pattern', 4, 14, '/clients/alice/address'],
+      ['scenario.unknown-client', 6, 24, '/steps/0/request/client'],
+      ['scenario.schema.pattern', 7, 22, '/steps/1/request/path'],
+      ['scenario.unknown-label', 9, 35, '/steps/3/request/expect/backend'],
+      ['scenario.schema.additionalProperties', 10, 5, '/steps/4/wiat'],
+    ]);
+  });
+
   it('rejects streams on an HTTP/1.1 connection', () => {
     const text = ['clients:', '  alice:', '    connections:', '      h1: { protocol: http1 }', 'steps:', '  - streams: { requests: [{}, {}] }', ''].join('\n');
     const { problems } = load(text);
@@ -79,12 +105,9 @@ describe('scenario loader', () => {
       '  - wait: 90s',
       '',
     ].join('\n');
-    const first = load(text);
-    expect(first.problems.map((problem) => problem.code)).toEqual(['scenario.schema.pattern']);
-    expect(first.problems[0]!.pointer).toBe('/steps/2/backend/name');
-
-    const second = load(text.replace('  - backend: { name: app, action: stop }\n', ''));
-    expect(second.problems.map((problem) => problem.code)).toEqual(['scenario.missing-status', 'scenario.unused-delay', 'scenario.wait-too-long']);
+    const { problems } = load(text);
+    expect(problems.map((problem) => problem.code)).toEqual(['scenario.missing-status', 'scenario.unused-delay', 'scenario.schema.pattern', 'scenario.wait-too-long']);
+    expect(problems[2]!.pointer).toBe('/steps/2/backend/name');
   });
 
   it('lets a request refer to its own label', () => {

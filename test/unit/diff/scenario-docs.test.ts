@@ -1,0 +1,68 @@
+/**
+ * docs/diff.md documents every field of schemas/scenario.schema.json, so
+ * that a field added to the schema cannot stay undocumented. Fields are
+ * named by path, such as `request.client` or `clients.NAME.address`. Step
+ * kinds drop the `steps` prefix, and a definition used in several places is
+ * named where it first appears.
+ */
+
+import { readFileSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+
+import { packagePath } from '../../../src/paths.js';
+import { loadScenarioText } from '../../../src/diff/scenario/load.js';
+
+type SchemaNode = { $ref?: string; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode | boolean; items?: SchemaNode };
+
+const schema = JSON.parse(readFileSync(packagePath('schemas', 'scenario.schema.json'), 'utf8')) as SchemaNode & { $defs: Record<string, SchemaNode> };
+const docs = readFileSync(packagePath('docs', 'diff.md'), 'utf8');
+
+/** Lists the path of every field in the schema. */
+function fieldPaths(): string[] {
+  const paths: string[] = [];
+  const expanded = new Set<string>();
+
+  const walk = (node: SchemaNode, prefix: string) => {
+    if (node.$ref !== undefined) {
+      const name = node.$ref.replace('#/$defs/', '');
+      if (expanded.has(name)) return;
+      expanded.add(name);
+      walk(schema.$defs[name]!, prefix);
+      return;
+    }
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      paths.push(path);
+      walk(child, path === 'steps' ? '' : path);
+    }
+    if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${prefix}.NAME`);
+    if (node.items !== undefined) walk(node.items, prefix);
+  };
+
+  walk(schema, '');
+  return paths;
+}
+
+describe('scenario documentation', () => {
+  it('finds the schema fields', () => {
+    const paths = fieldPaths();
+    expect(paths).toContain('request.client');
+    expect(paths).toContain('clients.NAME.connections.NAME.port');
+    expect(paths).toContain('set_cookie.client');
+  });
+
+  it.each(fieldPaths())('documents %s', (path) => {
+    expect(docs).toContain(`\`${path}\``);
+  });
+
+  it('shows scenario examples that load', () => {
+    const examples = [...docs.matchAll(/```yaml\n(h2sticky-scenario: 1\n[\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const example of examples) {
+      // Paths in the examples are relative to fixtures/scenarios, as for the bundled scenarios.
+      const { problems } = loadScenarioText(example, 'example.yaml', packagePath('fixtures', 'scenarios', 'example.yaml'));
+      expect(problems).toEqual([]);
+    }
+  });
+});
