@@ -48,6 +48,37 @@ describe('lint version range', () => {
   });
 });
 
+describe('lint and parse help', () => {
+  it('says what each lint format is for', async () => {
+    const { out } = await runCli(['lint', '--help'], directory);
+    const help = out.replace(/\s+/g, ' ');
+    expect(help).toContain('stylish for reading in a terminal');
+    expect(help).toContain('json for scripts');
+    expect(help).toContain('sarif (SARIF 2.1.0) for upload to a code-scanning service');
+    expect(help).toContain('Lowest severity that makes the exit code 1 (default warning)');
+  });
+
+  it('gives the parse indent unit and range', async () => {
+    const { out } = await runCli(['parse', '--help'], directory);
+    const help = out.replace(/\s+/g, ' ');
+    expect(help).toContain('Spaces per nesting level when printing the configuration back, from 0 to 16 [number] [default: 4]');
+    expect(help).toContain('the formatted output always keeps them');
+  });
+});
+
+describe('missing semicolon', () => {
+  it('gives one finding at the "{"', async () => {
+    const file = writeConfig('missing-semicolon.conf', 'events {}\nhttp {\n    server {\n        listen 80\n        location / {\n            return 200;\n        }\n    }\n}\n');
+    const { code, out } = await runCli(['lint', file, '--format', 'json'], directory);
+    expect(code).toBe(1);
+    const findings = (JSON.parse(out) as { findings: { rule: string; message: string; line: number; column: number; hint: string }[] }).findings;
+    expect(findings.map((finding) => [finding.rule, finding.message, finding.line, finding.column])).toEqual([
+      ['directive-arguments', 'directive "listen" is not terminated by ";"', 5, 20],
+    ]);
+    expect(findings[0]?.hint).toContain('the words from line 4 up to this "{" were read as its arguments');
+  });
+});
+
 describe('lint config file mistakes', () => {
   it('locates a misspelt key', async () => {
     writeConfig('typo-key.json', '{\n  "nginxVersion": "1.26.3",\n  "failon": "error"\n}\n');

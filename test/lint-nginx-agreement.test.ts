@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { lintText } from '../src/lint/linter.js';
 import { parseTarget } from '../src/lint/target.js';
-import { findNginx, nginxFirstError, requireAll } from './lint-table-probe.js';
+import { findNginx, nginxFirstError, nginxFirstErrorAt, requireAll } from './lint-table-probe.js';
 
 /**
  * Broken configurations for which h2sticky must print the message that the
@@ -67,5 +67,23 @@ describe.skipIf(!nginx || !nginx.version.startsWith('1.22.'))(`explained message
     const result = lintText(config, { target: parseTarget(version, 'oss') }, '/virtual/nginx.conf');
     const messages = result.findings.filter((finding) => finding.severity === 'error').map((finding) => finding.message);
     expect(messages.some((message) => message.startsWith(expected)), `${JSON.stringify(messages)} should start with ${expected}`).toBe(true);
+  });
+});
+
+/** Directives that take no block but get one, on the directive's line or, after a missing ";", on a later line. */
+const unexpectedBlockConfigs: readonly string[] = [
+  'events {}\nhttp {\n    server {\n        listen 80\n        location / {\n            return 200;\n        }\n    }\n}\n',
+  'events {}\nhttp {\n    server {\n        listen 127.0.0.1:80 default_server\n            reuseport\n        {\n        }\n    }\n}\n',
+  'events {}\nhttp {\n    server {\n        listen 80 { }\n    }\n}\n',
+  'events {}\nhttp {\n    sendfile on\n    server {\n        listen 80;\n    }\n}\n',
+];
+
+describe.skipIf(!nginx)(`unexpected blocks against nginx -t${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  it.each(unexpectedBlockConfigs.map((config, index) => [index, config] as const))('config %i gives one finding on the nginx line', (_index, config) => {
+    const expected = nginxFirstErrorAt(nginx?.path ?? 'nginx', config);
+    expect(expected.message).toMatch(/is not terminated by ";"$/);
+    const result = lintText(config, { target: parseTarget(nginx?.version ?? '1.22.1', 'oss') }, '/virtual/nginx.conf');
+    const errors = result.findings.filter((finding) => finding.severity === 'error');
+    expect(errors.map((finding) => [finding.code, finding.message, finding.line])).toEqual([['directive-arguments', expected.message, expected.line]]);
   });
 });

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import ajvDraft04 from 'ajv-draft-04';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,24 @@ let findingsFile: string;
 let cleanFile: string;
 let infoFile: string;
 let brokenFile: string;
+let strayBraceFile: string;
+let missingIncludeFile: string;
+
+interface SarifLog {
+  runs: {
+    originalUriBaseIds: Record<string, { uri: string }>;
+    results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number; startColumn?: number } } }[] }[];
+  }[];
+}
+
+interface JsonDocument {
+  findings: { rule: string; severity: string; message: string; file: string; line: number | null; column: number | null }[];
+  summary: Record<string, number>;
+}
+
+function newSarifValidator() {
+  return new Ajv4({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false }).compile(sarifSchema);
+}
 
 beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'h2sticky-lint-output-'));
@@ -32,6 +51,10 @@ beforeAll(() => {
   writeFileSync(infoFile, 'http {\n  upstream u {\n    ip_hash;\n    server 10.0.0.1;\n    server 10.0.0.2;\n  }\n}\n');
   brokenFile = join(directory, 'broken.conf');
   writeFileSync(brokenFile, 'http {\n  server {\n}\n');
+  strayBraceFile = join(directory, 'stray-brace.conf');
+  writeFileSync(strayBraceFile, 'events {}\n}\n');
+  missingIncludeFile = join(directory, 'missing-include.conf');
+  writeFileSync(missingIncludeFile, 'events {}\nhttp {\n    include absent.conf;\n}\n');
 });
 
 afterAll(() => {
@@ -59,6 +82,74 @@ describe('lint output', () => {
       ['host-from-http-host', 'warning', 8],
     ]);
     expect(run?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('findings.conf');
+  });
+
+  it('writes valid SARIF with the parse errors', async () => {
+    const validate = newSarifValidator();
+    for (const [file, ruleId, line, column] of [
+      [strayBraceFile, 'unexpected-brace', 2, 1],
+      [missingIncludeFile, 'include-not-found', 3, 5],
+    ] as const) {
+      const { code, out, err } = await runCli(['lint', file, '--format', 'sarif'], directory);
+      expect(code, file).toBe(2);
+      expect(err, file).toContain(`${ruleId === 'unexpected-brace' ? 'unexpected "}"' : 'open()'}`);
+      const log = JSON.parse(out) as SarifLog;
+      expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+      const results = log.runs[0]?.results ?? [];
+      expect(results.map((result) => [result.ruleId, result.level])).toEqual([[ruleId, 'error']]);
+      expect(results[0]?.locations[0]?.physicalLocation.region).toEqual({ startLine: line, startColumn: column });
+      expect(results[0]?.locations[0]?.physicalLocation.artifactLocation).toEqual({ uri: basename(file), uriBaseId: '%SRCROOT%' });
+    }
+  });
+
+  it('writes JSON with the parse errors', async () => {
+    const { code, out, err } = await runCli(['lint', strayBraceFile, '--format', 'json'], directory);
+    expect(code).toBe(2);
+    expect(err).toContain(`unexpected "}" in ${strayBraceFile}:2`);
+    const document = JSON.parse(out) as JsonDocument;
+    expect(document.findings).toEqual([
+      { rule: 'unexpected-brace', severity: 'error', message: `unexpected "}" in ${strayBraceFile}:2`, hint: null, file: strayBraceFile, line: 2, column: 1 },
+    ]);
+    expect(document.summary).toEqual({ error: 1, warning: 0, info: 0, suppressed: 0 });
+  });
+
+  it('writes JSON for a missing main file', async () => {
+    const absent = join(directory, 'absent.conf');
+    const { code, out } = await runCli(['lint', absent, '--format', 'json'], directory);
+    expect(code).toBe(2);
+    const document = JSON.parse(out) as JsonDocument;
+    expect(document.findings.map((finding) => [finding.rule, finding.file, finding.line])).toEqual([['file-not-found', absent, null]]);
+  });
+
+  it('gives SARIF URIs relative to %SRCROOT% inside it', async () => {
+    const nested = join(directory, 'sub dir');
+    mkdirSync(nested, { recursive: true });
+    const { out } = await runCli(['lint', join('..', 'findings.conf'), '--format', 'sarif'], nested);
+    const log = JSON.parse(out) as SarifLog;
+    expect(newSarifValidator()(log)).toBe(true);
+    expect(log.runs[0]?.originalUriBaseIds['%SRCROOT%']?.uri).toBe(`${pathToFileURL(nested).href}/`);
+    // findings.conf is outside the working directory, so its URI is absolute.
+    expect(log.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation).toEqual({ uri: pathToFileURL(findingsFile).href });
+
+    writeFileSync(join(nested, 'inner.conf'), readFileSync(findingsFile, 'utf8'));
+    const fromParent = JSON.parse((await runCli(['lint', join('sub dir', 'inner.conf'), '--format', 'sarif'], directory)).out) as SarifLog;
+    expect(fromParent.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation).toEqual({ uri: 'sub%20dir/inner.conf', uriBaseId: '%SRCROOT%' });
+  });
+
+  it('counts suppressed findings, not unknown rule ids', async () => {
+    const file = join(directory, 'misspelt-suppression.conf');
+    writeFileSync(
+      file,
+      'events {}\nhttp {\n  upstream u {\n    hash $cookie_sid;\n    server 10.0.0.1;\n    # h2sticky-disable-next-line backup-wth-hash\n    server 10.0.0.2 backup;\n    # h2sticky-disable-next-line backup-with-hash, down-plceholder\n    server 10.0.0.3 backup;\n  }\n}\n',
+    );
+    const { out } = await runCli(['lint', file, '--format', 'json'], directory);
+    const document = JSON.parse(out) as JsonDocument;
+    expect(document.findings.map((finding) => [finding.rule, finding.line])).toEqual([
+      ['suppression-unknown-rule', 6],
+      ['backup-with-hash', 7],
+      ['suppression-unknown-rule', 8],
+    ]);
+    expect(document.summary.suppressed).toBe(1);
   });
 
   it('leaves the region out for a finding without a line', () => {

@@ -65,6 +65,11 @@ const loadModules = existsSync(moduleDirectory)
 
 /** Runs `nginx -t` on a configuration text in a fresh prefix and returns its first [emerg] message, or '' when it passed. */
 export function nginxFirstError(nginx: string, config: string): string {
+  return nginxFirstErrorAt(nginx, config).message;
+}
+
+/** Runs `nginx -t` like nginxFirstError(), and returns the line that the message names too, or 0 when it names none. */
+export function nginxFirstErrorAt(nginx: string, config: string): { message: string; line: number } {
   const prefix = mkdtempSync(join(tmpdir(), 'h2sticky-probe-'));
   try {
     writeFileSync(join(prefix, 'nginx.conf'), config);
@@ -72,8 +77,9 @@ export function nginxFirstError(nginx: string, config: string): string {
       encoding: 'utf8',
       timeout: 10_000,
     });
-    const match = /\[emerg\] (?:\d+#\d+: )?(.*) in \S+:\d+/.exec(result.stderr);
-    return result.status === 0 ? '' : (match?.[1] ?? result.stderr.trim());
+    const match = /\[emerg\] (?:\d+#\d+: )?(.*) in \S+:(\d+)/.exec(result.stderr);
+    if (result.status === 0) return { message: '', line: 0 };
+    return { message: match?.[1] ?? result.stderr.trim(), line: Number(match?.[2] ?? 0) };
   } finally {
     rmSync(prefix, { recursive: true, force: true });
   }

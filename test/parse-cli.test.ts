@@ -55,6 +55,22 @@ describe('parse without --json', () => {
   });
 });
 
+describe('parse then lint', () => {
+  it('keeps a trailing suppression working', async () => {
+    const suppressed = 'events {}\nhttp {\n    upstream app {\n        hash $remote_addr;\n        server 10.0.0.1;\n        server 10.0.0.2 backup; # h2sticky-disable-line backup-with-hash\n    }\n}\n';
+    writeFileSync(join(directory, 'suppressed.conf'), suppressed);
+    expect((await runCli(['lint', 'suppressed.conf'], directory)).code).toBe(0);
+
+    const parsed = await runCli(['parse', 'suppressed.conf'], directory);
+    expect(parsed.code).toBe(0);
+    expect(parsed.out).toContain('        server 10.0.0.2 backup; # h2sticky-disable-line backup-with-hash\n');
+    writeFileSync(join(directory, 'formatted.conf'), parsed.out);
+    const linted = await runCli(['lint', 'formatted.conf'], directory);
+    expect(linted.out).toBe('');
+    expect(linted.code).toBe(0);
+  });
+});
+
 describe('parse options', () => {
   it('rejects a negative indent', async () => {
     const { code, err } = await runCli(['parse', 'nginx.conf', '--indent', '-2'], directory);

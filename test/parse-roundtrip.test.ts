@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { buildConfig } from '../src/lint/builder.js';
+import { lintText } from '../src/lint/linter.js';
 import { parseConfigFile, parseConfigText } from '../src/lint/parser.js';
+import { parseTarget } from '../src/lint/target.js';
 import { treeShape } from './parse-tree-shape.js';
 
 const fixtureRoot = fileURLToPath(new URL('../fixtures/nginx/', import.meta.url));
@@ -34,5 +36,55 @@ describe.each(fixtures)('round trip of %s', (name) => {
         expect(treeShape(rebuilt.payload.config[0]?.parsed ?? []), file.file).toEqual(treeShape(file.parsed));
       }
     }
+  });
+});
+
+/** Trailing comments in every place the parser attaches them: after a directive, after a `{`, after a `}`, and after two directives on one line. */
+const trailingComments = [
+  'events {} # events',
+  'http { # http starts',
+  '    upstream app { # h2sticky-disable-line backup-with-hash',
+  '        hash $remote_addr;',
+  '        server 10.0.0.1; server 10.0.0.2 backup; # h2sticky-disable-line backup-with-hash',
+  '        # a comment on its own line',
+  '        server 10.0.0.3   backup;   # h2sticky-disable-line backup-with-hash -- a reason',
+  '        server 10.0.0.4',
+  '            backup; # after a directive that spans two lines',
+  '    } # end of upstream',
+  '}',
+  '',
+].join('\n');
+
+describe('trailing comments', () => {
+  const source = parseConfigText(trailingComments, '/virtual/nginx.conf', { includeComments: true });
+  const formatted = buildConfig(source.payload.config[0]?.parsed ?? []);
+
+  it('stay on the line of their directive', () => {
+    const lines = formatted.split('\n');
+    expect(lines).toContain('events { # events');
+    expect(lines).toContain('http { # http starts');
+    expect(lines).toContain('    upstream app { # h2sticky-disable-line backup-with-hash');
+    expect(lines).toContain('        server 10.0.0.2 backup; # h2sticky-disable-line backup-with-hash');
+    expect(lines).toContain('        server 10.0.0.3 backup; # h2sticky-disable-line backup-with-hash -- a reason');
+    expect(lines).toContain('        # a comment on its own line');
+  });
+
+  it('give the same tree after parse, build and parse', () => {
+    const rebuilt = parseConfigText(formatted, '/virtual/nginx.conf', { includeComments: true });
+    expect(rebuilt.payload.errors).toEqual([]);
+    expect(treeShape(rebuilt.payload.config[0]?.parsed ?? [])).toEqual(treeShape(source.payload.config[0]?.parsed ?? []));
+    expect(buildConfig(rebuilt.payload.config[0]?.parsed ?? [])).toBe(formatted);
+  });
+
+  it('keep suppressing after formatting', () => {
+    const target = parseTarget('1.30.6', 'oss');
+    const before = lintText(trailingComments, { target }, '/virtual/nginx.conf');
+    const after = lintText(formatted, { target }, '/virtual/nginx.conf');
+    const lineOf = (text: string, line: number | undefined) => text.split('\n')[(line ?? 0) - 1]?.trim();
+    // The server on two lines is not suppressed, because its comment is on its second line.
+    expect(before.findings.map((finding) => [finding.code, lineOf(trailingComments, finding.line)])).toEqual([['backup-with-hash', 'server 10.0.0.4']]);
+    expect(after.findings.map((finding) => [finding.code, lineOf(formatted, finding.line)])).toEqual([['backup-with-hash', 'server 10.0.0.4 backup;']]);
+    expect(after.suppressed).toBe(2);
+    expect(after.suppressed).toBe(before.suppressed);
   });
 });

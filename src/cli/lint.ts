@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 
-import { ExitCode, InputError, type Severity } from '../problems.js';
+import { ExitCode, InputError, formatProblem, type ExitCodeValue, type Severity } from '../problems.js';
 import { loadLintConfig } from '../lint/config-file.js';
 import { formatJson } from '../lint/formatters/json.js';
 import { formatSarif } from '../lint/formatters/sarif.js';
 import { formatStylish } from '../lint/formatters/stylish.js';
-import { parseErrorProblem, throwOnUnreadableFiles } from '../lint/input-problems.js';
+import { parseFailure } from '../lint/input-problems.js';
 import { lintParsed, severityAtLeast, type Finding } from '../lint/linter.js';
 import { parseConfigFile } from '../lint/parser.js';
 import { allRules } from '../lint/rules/index.js';
@@ -14,7 +14,7 @@ import type { ParseError, ParsePayload } from '../lint/syntax.js';
 import { parseTarget, type Target } from '../lint/target.js';
 import { parseVersion, supportedRangeText, unsupportedReason } from '../nginx/version.js';
 import { parseNginxSource, type NginxSource } from '../nginx/runner/source.js';
-import { defineCommand } from './command.js';
+import { defineCommand, type CliIO } from './command.js';
 
 interface LintArgs {
   files: string[];
@@ -35,9 +35,9 @@ export const lintCommand = defineCommand<LintArgs>({
       .positional('files', { type: 'string', array: true, default: [], describe: 'Main nginx configuration files; includes are followed' })
       .option('nginx-version', { type: 'string', describe: `nginx version the files are for, such as 1.26.3 or 1.26; supported: ${supportedRangeText} (default 1.30.6)` })
       .option('edition', { type: 'string', choices: ['oss', 'plus'], describe: 'open-source nginx or NGINX Plus (default oss)' })
-      .option('format', { type: 'string', choices: ['stylish', 'json', 'sarif'] as const, default: 'stylish' as const, describe: 'Output format' })
+      .option('format', { type: 'string', choices: ['stylish', 'json', 'sarif'] as const, default: 'stylish' as const, describe: 'How to print the findings: stylish for reading in a terminal, json for scripts, sarif (SARIF 2.1.0) for upload to a code-scanning service. json and sarif list parse errors as results too' })
       .option('fail-on', { type: 'string', choices: ['error', 'warning', 'info'] as const, describe: 'Lowest severity that makes the exit code 1 (default warning)' })
-      .option('config', { type: 'string', describe: 'Lint config file (default: .h2sticky-lint.json in the working directory, if present)' })
+      .option('config', { type: 'string', describe: 'Lint config file in JSON (default: .h2sticky-lint.json in the working directory, if present)' })
       .option('nginx', {
         type: 'string',
         describe: 'Also run real "nginx -t" and merge its messages: "local", "local:/path/to/nginx" or "docker:IMAGE". Without --nginx-version, the lint targets that nginx\'s version',
@@ -63,8 +63,11 @@ export const lintCommand = defineCommand<LintArgs>({
 
     const parsedFiles = args.files.map((file) => ({ file: resolve(io.cwd, file), parsed: parseConfigFile(resolve(io.cwd, file)) }));
     const parseErrors: ParseError[] = parsedFiles.flatMap(({ parsed }) => parsed.payload.errors);
-    throwOnUnreadableFiles(parseErrors, 'linted');
-    if (parseErrors.length > 0) throw new InputError(parseErrors.map(parseErrorProblem), `${parseErrors.length} parse error${parseErrors.length === 1 ? '' : 's'}; nothing was linted`);
+    if (parseErrors.length > 0) {
+      const failure = parseFailure(parseErrors, 'linted');
+      if (args.format === 'stylish') throw failure;
+      return writeParseFailure(failure, args.format, target, io);
+    }
 
     const findings: Finding[] = [];
     let suppressed = 0;
@@ -99,6 +102,21 @@ export const lintCommand = defineCommand<LintArgs>({
     return findings.some((finding) => severityAtLeast(finding.severity, failOn)) ? ExitCode.findings : ExitCode.ok;
   },
 });
+
+/**
+ * Writes a JSON or SARIF document whose results are the parse errors, so that
+ * `lint --format sarif > lint.sarif` leaves a valid file with the errors in
+ * it. The errors also go to stderr, as for the stylish format, and the exit
+ * code stays 2.
+ */
+function writeParseFailure(failure: InputError, format: 'json' | 'sarif', target: Target, io: CliIO): ExitCodeValue {
+  const findings: Finding[] = failure.problems.map((problem) => ({ ...problem, severity: 'error', file: problem.file ?? '' }));
+  io.out(format === 'json' ? formatJson(findings, target, 0) : formatSarif(findings, allRules, target, io.cwd));
+
+  for (const problem of failure.problems) io.err(`${formatProblem(problem)}\n`);
+  io.err(`h2sticky: ${failure.message}\n`);
+  return ExitCode.invalidInput;
+}
 
 /** Runs nginx -t through the runner, which is loaded only when --nginx is given because it pulls in execa. */
 async function runNginxCheckLazily(file: string, payload: ParsePayload, source: NginxSource): Promise<NginxCheckResult & { merge: (findings: readonly Finding[]) => Finding[] }> {

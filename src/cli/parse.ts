@@ -22,9 +22,9 @@ export const parseCommand = defineCommand<ParseArgs>({
     yargs
       .positional('file', { type: 'string', demandOption: true, describe: 'Main nginx configuration file' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the payload (status, errors, config[].parsed[]) as JSON' })
-      .option('include-comments', { type: 'boolean', default: false, describe: 'Keep comments as "#" entries in the payload' })
-      .option('single-file', { type: 'boolean', default: false, describe: 'Do not follow include directives' })
-      .option('indent', { type: 'number', default: 4, describe: 'Spaces per level when printing the configuration back' })
+      .option('include-comments', { type: 'boolean', default: false, describe: 'Keep comments as "#" entries in the --json payload; the formatted output always keeps them' })
+      .option('single-file', { type: 'boolean', default: false, describe: 'Parse only the given file and leave include directives unresolved' })
+      .option('indent', { type: 'number', default: 4, describe: 'Spaces per nesting level when printing the configuration back, from 0 to 16' })
       .example('$0 parse /etc/nginx/nginx.conf --json', 'print the crossplane-shaped payload')
       .example('$0 parse nginx.conf --indent 2', 'print every file formatted with two-space indents'),
   run: async (args, io) => {

@@ -9,21 +9,32 @@ export interface BuildOptions {
  * Writes directives back as nginx configuration text. Arguments are quoted
  * when they were quoted in the source or when nginx's lexer would otherwise
  * split or misread them, so that parsing the output gives the same tree.
+ * A comment that shares its line with the directive before it, or with the
+ * `{` of its block, stays on that line, so that a trailing
+ * `# h2sticky-disable-line RULE` keeps applying to its directive.
  */
 export function buildConfig(parsed: readonly Directive[], options: BuildOptions = {}): string {
   const indent = ' '.repeat(options.indent ?? 4);
   const lines: string[] = [];
-  writeBlock(parsed, 0, indent, lines);
+  writeBlock(parsed, undefined, 0, indent, lines);
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-function writeBlock(parsed: readonly Directive[], depth: number, indent: string, lines: string[]): void {
+// NOTE: each directive gets its own line, so in `a; b; # comment` the comment stays with `b` only.
+function writeBlock(parsed: readonly Directive[], parent: Directive | undefined, depth: number, indent: string, lines: string[]): void {
   const padding = indent.repeat(depth);
+  // The directive whose output line a comment on the same source line joins: the block's own directive at first.
+  let lineOwner = parent;
   for (const directive of parsed) {
     if (directive.directive === '#') {
-      lines.push(`${padding}#${directive.comment ?? ''}`);
+      const comment = `#${directive.comment ?? ''}`;
+      if (lineOwner !== undefined && lineOwner.line === directive.line && lines.length > 0) lines[lines.length - 1] += ` ${comment}`;
+      else lines.push(`${padding}${comment}`);
+      lineOwner = undefined;
       continue;
     }
+    // A block's last output line is its `}`, which a comment on the directive's first line must not join.
+    lineOwner = directive.block ? undefined : directive;
 
     const head = [quoteArgument(directive.directive, false)];
     const args = directive.args.map((arg, index) => quoteArgument(arg, directive.quoted?.[index] ?? false));
@@ -41,7 +52,7 @@ function writeBlock(parsed: readonly Directive[], depth: number, indent: string,
       continue;
     }
     lines.push(`${padding}${text} {`);
-    writeBlock(directive.block, depth + 1, indent, lines);
+    writeBlock(directive.block, directive, depth + 1, indent, lines);
     lines.push(`${padding}}`);
   }
 }

@@ -65,7 +65,16 @@ export type DirectiveCheck =
   | { kind: 'ok'; variant: DirectiveVariant | undefined }
   | { kind: 'unknown'; reason: string | undefined }
   | { kind: 'not-allowed-here' }
-  | { kind: 'invalid-arguments'; message: string; hint: string };
+  | {
+      kind: 'invalid-arguments';
+      message: string;
+      hint: string;
+      /**
+       * True when a directive that takes no block has one. Usually a `;` is
+       * missing, and the directive swallowed the words up to the next `{`.
+       */
+      unexpectedBlock?: boolean;
+    };
 
 /**
  * Checks one directive the way `nginx -t` does before any module looks at
@@ -149,7 +158,12 @@ function checkShape(name: string, context: ContextName, argCount: number, hasBlo
     return { kind: 'invalid-arguments', message: `directive "${name}" has no opening "{"`, hint: `"${name}" takes a block: write "${name} … { … }" in place of ";".` };
   }
   if (!variant.block && hasBlock) {
-    return { kind: 'invalid-arguments', message: `directive "${name}" is not terminated by ";"`, hint: `"${name}" takes no block: end it with ";" and move the lines inside the braces out.` };
+    return {
+      kind: 'invalid-arguments',
+      message: `directive "${name}" is not terminated by ";"`,
+      hint: `"${name}" takes no block: end it with ";" and move the lines inside the braces out.`,
+      unexpectedBlock: true,
+    };
   }
 
   const counted = allowedHere.find((candidate) => argCount >= candidate.minArgs && argCount <= candidate.maxArgs);

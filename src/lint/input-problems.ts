@@ -18,8 +18,23 @@ export function parseErrorProblem(error: ParseError): Problem {
  * input, not a finding in the file.
  */
 export function throwOnUnreadableFiles(errors: readonly ParseError[], action: string): void {
+  const error = unreadableFilesError(errors, action);
+  if (error) throw error;
+}
+
+/**
+ * Creates the InputError for a failed parse: the main files that could not
+ * be read when there are any, because the other errors then follow from
+ * them, and otherwise every parse error. `action` completes "nothing was …".
+ */
+export function parseFailure(errors: readonly ParseError[], action: string): InputError {
+  const count = errors.length;
+  return unreadableFilesError(errors, action) ?? new InputError(errors.map(parseErrorProblem), `${count} parse error${count === 1 ? '' : 's'}; nothing was ${action}`);
+}
+
+function unreadableFilesError(errors: readonly ParseError[], action: string): InputError | undefined {
   const unreadable = errors.filter((error) => unreadableFileCodes.has(error.code));
-  if (unreadable.length === 0) return;
+  if (unreadable.length === 0) return undefined;
 
   const problems = unreadable.map((error) => ({
     ...parseErrorProblem(error),
@@ -29,5 +44,5 @@ export function throwOnUnreadableFiles(errors: readonly ParseError[], action: st
         : 'Give a readable file, not a directory: the main nginx configuration file, such as /etc/nginx/nginx.conf.',
   }));
   const names = unreadable.map((error) => error.file).join(', ');
-  throw new InputError(problems, `cannot read ${names}; nothing was ${action}`);
+  return new InputError(problems, `cannot read ${names}; nothing was ${action}`);
 }

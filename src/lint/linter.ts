@@ -58,7 +58,7 @@ export function lintText(text: string, options: LintOptions, file = 'nginx.conf'
  * to the handlers registered for its name and to the `*` handlers.
  */
 export function lintParsed(parsed: ParseResult, options: LintOptions): LintResult {
-  const tree = buildLintTree(parsed.payload, options.target);
+  const tree = buildLintTree(parsed.payload, options.target, parsed.blockStarts);
   const rules = allRules.filter((rule) => options.rules?.[rule.id] !== 'off');
   const findings: Finding[] = [];
   const findingRules = new Map<Finding, Rule>();
@@ -105,9 +105,11 @@ export function lintParsed(parsed: ParseResult, options: LintOptions): LintResul
   const remaining = dropReplacedUnknownDirectives(findings, findingRules);
   const suppressions = readSuppressions(parsed.comments);
   const visible = remaining.filter((finding) => finding.line === undefined || !suppressions.isSuppressed(finding.code, finding.file, finding.line));
+  // Counted before the unknown-rule findings join, because those are added, not suppressed.
+  const suppressed = remaining.length - visible.length;
   visible.push(...unknownSuppressedRules(suppressions));
   visible.sort(compareFindings);
-  return { findings: visible, payload: parsed.payload, suppressed: remaining.length - visible.length };
+  return { findings: visible, payload: parsed.payload, suppressed };
 }
 
 /** The code of findings for a suppression comment that names no rule. */
@@ -144,8 +146,8 @@ function toFinding(rule: Rule, report: Report, severityOverride: Severity | unde
     severity: severityOverride ?? report.severity ?? rule.severity,
     message: formatMessage(template, report.data),
     file: report.node.file,
-    line: report.node.line,
-    column: report.node.column,
+    line: report.position?.line ?? report.node.line,
+    column: report.position?.column ?? report.node.column,
   };
   if (report.hint !== undefined) finding.hint = report.hint;
   return finding;

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 
 import { expandGlob, hasGlobPattern } from './glob.js';
 import { Lexer, TokenKind, WordCache } from './lexer.js';
-import { createDirective, type Comment, type ConfigFile, type Directive, type ParseError, type ParsePayload } from './syntax.js';
+import { createDirective, type Comment, type ConfigFile, type Directive, type ParseError, type ParsePayload, type SourcePosition } from './syntax.js';
 
 export interface ParseOptions {
   /** Directory that relative `include` paths are joined to; nginx uses its prefix, by default the main file's directory. */
@@ -20,6 +20,12 @@ export interface ParseResult {
   payload: ParsePayload;
   /** Every comment in every file, for inline suppressions. */
   comments: Comment[];
+  /**
+   * The position of the `{` of each block whose `{` is not on the
+   * directive's first line. `nginx -t` reports a block on a directive that
+   * takes none at the line of its `{`, so lint does too.
+   */
+  blockStarts: ReadonlyMap<Directive, SourcePosition>;
 }
 
 /** Blocks nest this deep at most; nginx has no limit, but real configurations stay far below it. */
@@ -71,6 +77,7 @@ class ConfigParser {
   private blockStackTop = 0;
   /** Line of each block's closing brace, so comments before it stay inside the block. */
   private readonly blockEndLines = new WeakMap<Directive, number>();
+  private readonly blockStarts = new Map<Directive, SourcePosition>();
 
   constructor(
     private readonly options: ParseOptions,
@@ -81,7 +88,7 @@ class ConfigParser {
 
   result(): ParseResult {
     const failed = this.errors.length > 0;
-    return { payload: { status: failed ? 'failed' : 'ok', errors: this.errors, config: this.config }, comments: this.comments };
+    return { payload: { status: failed ? 'failed' : 'ok', errors: this.errors, config: this.config }, comments: this.comments, blockStarts: this.blockStarts };
   }
 
   /** Parses one file and returns its index in `config`, or undefined when it could not be read. */
@@ -172,6 +179,7 @@ class ConfigParser {
           break;
         }
         if (depth + 1 > maxBlockDepth) this.stop(entry, 'nesting-too-deep', `blocks nested deeper than ${maxBlockDepth} levels`, lexer);
+        if (lexer.line !== directive.line) this.blockStarts.set(directive, { line: lexer.line, column: lexer.column });
         const start = this.blockStackTop;
         this.parseBlock(lexer, entry, depth + 1, undefined);
         directive.block = this.blockStack.slice(start, this.blockStackTop);
@@ -269,10 +277,13 @@ function mergeComments(parsed: Directive[], comments: Comment[], blockEndLines: 
 
   function merge(list: Directive[], endLine: number): Directive[] {
     const result: Directive[] = [];
-    for (const directive of list) {
+    for (let index = 0; index < list.length; index++) {
+      const directive = list[index] as Directive;
       while (pending.length > 0 && (pending[0]?.line ?? Infinity) < directive.line) result.push(toDirective(pending.shift()));
       result.push(directive);
       if (directive.block) directive.block = merge(directive.block, blockEndLines.get(directive) ?? directive.line);
+      // A trailing comment follows the last directive on its line, as in `a; b; # comment`.
+      if (list[index + 1]?.line === directive.line) continue;
       while (pending.length > 0 && pending[0]?.trailing && pending[0].line === directive.line) result.push(toDirective(pending.shift()));
     }
     while (pending.length > 0 && (pending[0]?.line ?? Infinity) <= endLine) result.push(toDirective(pending.shift()));

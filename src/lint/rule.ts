@@ -1,5 +1,6 @@
 import type { Severity } from '../problems.js';
 import type { Target } from './target.js';
+import type { SourcePosition } from './syntax.js';
 import type { LintNode, LintTree } from './tree.js';
 
 export type RuleCategory = 'syntax' | 'versions' | 'upstreams' | 'http2' | 'security';
@@ -36,6 +37,8 @@ export interface Report {
   /** Overrides the rule's severity for this finding. */
   severity?: Severity;
   hint?: string;
+  /** The finding's position, when it is not the node's name. */
+  position?: SourcePosition;
 }
 
 export interface RuleContext {

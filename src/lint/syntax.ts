@@ -50,6 +50,12 @@ export interface ParsePayload {
   config: ConfigFile[];
 }
 
+/** A 1-based line and column in a file. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
 /** A comment found in a file, with its position; lint suppressions are read from these. */
 export interface Comment {
   file: string;

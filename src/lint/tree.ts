@@ -1,6 +1,6 @@
 import { childContext, checkDirective, type DirectiveCheck } from './directive-set.js';
 import type { ContextName } from './directive-table.js';
-import { markLinted, type Directive, type ParsePayload } from './syntax.js';
+import { markLinted, type Directive, type ParsePayload, type SourcePosition } from './syntax.js';
 import type { Target } from './target.js';
 
 /**
@@ -30,9 +30,21 @@ export interface LintTree {
   /** Every node in document order, nested ones after their parent. */
   nodes: LintNode[];
   byName: Map<string, LintNode[]>;
-  /** The nodes whose directive-table check failed, in document order. */
+  /**
+   * The nodes whose directive-table check failed, in document order. A
+   * directive that takes no block but has one is only here. It and its block
+   * are left out of `nodes`, `byName` and its parent's children, because a
+   * missing `;` often made it read the words of the next lines as arguments.
+   */
   failedChecks: LintNode[];
+  /**
+   * For the nodes in `failedChecks` that have a block they should not have:
+   * the position of the `{`, when it is on a later line than the name.
+   */
+  unexpectedBlockStarts: ReadonlyMap<LintNode, SourcePosition>;
 }
+
+const noBlockStarts: ReadonlyMap<Directive, SourcePosition> = new Map();
 
 /** Included files are expanded at most this deep; the parser already rejects cycles. */
 const maxIncludeDepth = 64;
@@ -48,10 +60,11 @@ type ReusedDirective = Directive & LintNode & { owner: LintTree | undefined };
  * the nodes of the previous one. A file included twice is copied for its
  * second place, because each node has one parent.
  */
-export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
+export function buildLintTree(payload: ParsePayload, target: Target, blockStarts: ReadonlyMap<Directive, SourcePosition> = noBlockStarts): LintTree {
   const nodes: LintNode[] = [];
   const byName = new Map<string, LintNode[]>();
   const failedChecks: LintNode[] = [];
+  const unexpectedBlockStarts = new Map<LintNode, SourcePosition>();
   const main = payload.config[0];
   // The nodes of the blocks being converted, innermost block last. Each block's children are copied out at
   // their exact size, or are the parsed block itself when nothing was expanded, skipped or copied, so that a
@@ -86,6 +99,11 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
       if (context !== undefined) {
         node.check = checkDirective(node.name, context, node.args, directive.block !== undefined, target);
         if (node.check.kind !== 'ok') failedChecks.push(node);
+        if (node.check.kind === 'invalid-arguments' && node.check.unexpectedBlock) {
+          const start = blockStarts.get(directive);
+          if (start) unexpectedBlockStarts.set(node, start);
+          continue;
+        }
       }
       stack[stackTop++] = node;
       nodes.push(node);
@@ -113,7 +131,7 @@ export function buildLintTree(payload: ParsePayload, target: Target): LintTree {
     return stack.slice(start, start + count);
   }
 
-  const tree: LintTree = { roots: [], nodes, byName, failedChecks };
+  const tree: LintTree = { roots: [], nodes, byName, failedChecks, unexpectedBlockStarts };
   markLinted(payload);
   if (main) {
     convert(main.parsed, main.file, undefined, 'main', 0);

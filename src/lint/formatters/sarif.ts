@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { packagePath } from '../../paths.js';
@@ -12,9 +12,10 @@ import type { Target } from '../target.js';
 const sarifLevel: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = { error: 'error', warning: 'warning', info: 'note' };
 
 /**
- * Formats findings as a SARIF 2.1.0 log with one run. File locations are
- * relative to `baseDirectory` and resolved against the `%SRCROOT%` base, so
- * code-scanning services can map them to the repository.
+ * Formats findings as a SARIF 2.1.0 log with one run. A file inside
+ * `baseDirectory` gets a URI relative to the `%SRCROOT%` base, which is that
+ * directory, so code-scanning services can map it to the repository. A file
+ * outside it gets an absolute `file://` URI.
  */
 export function formatSarif(findings: readonly Finding[], rules: readonly RuleMeta[], target: Target, baseDirectory: string): string {
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
@@ -50,7 +51,7 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: relativeUri(finding.file, baseDirectory), uriBaseId: '%SRCROOT%' },
+                artifactLocation: artifactLocation(finding.file, baseDirectory),
                 // Some nginx -t messages name no line, and none names a column; those get no region or no startColumn.
                 ...(finding.line !== undefined ? { region: { startLine: finding.line, ...(finding.column !== undefined ? { startColumn: finding.column } : {}) } } : {}),
               },
@@ -63,9 +64,11 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function relativeUri(file: string, baseDirectory: string): string {
-  const path = relative(baseDirectory, file).split(sep).join('/');
-  return path.split('/').map(encodeURIComponent).join('/');
+function artifactLocation(file: string, baseDirectory: string): { uri: string; uriBaseId?: string } {
+  const path = relative(baseDirectory, file);
+  // A path that climbs out of the base with ".." is outside it, and a code-scanning service cannot map it to the repository.
+  if (path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path)) return { uri: pathToFileUri(resolve(baseDirectory, file)) };
+  return { uri: path.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
 function pathToFileUri(path: string): string {

@@ -14,7 +14,19 @@ export const directiveArguments = defineRule({
       end: () => {
         for (const node of context.tree.failedChecks) {
           if (node.check?.kind !== 'invalid-arguments') continue;
-          context.report({ node, messageId: 'invalid', data: { message: node.check.message }, hint: node.check.hint });
+          const blockStart = context.tree.unexpectedBlockStarts.get(node);
+          if (blockStart === undefined) {
+            context.report({ node, messageId: 'invalid', data: { message: node.check.message }, hint: node.check.hint });
+            continue;
+          }
+          // nginx -t names the line of the "{", because it notices there (checked with nginx 1.22.1).
+          context.report({
+            node,
+            messageId: 'invalid',
+            data: { message: node.check.message },
+            hint: `"${node.name}" takes no block, so the words from line ${node.line} up to this "{" were read as its arguments. End "${node.name}" with ";" where its arguments end.`,
+            position: blockStart,
+          });
         }
       },
     };
