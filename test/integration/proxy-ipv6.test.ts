@@ -4,7 +4,7 @@
  * written `[::1]:PORT`, which the access log shows in nginx's
  * $upstream_addr form.
  *
-* These run the built CLI through bin/h2sticky.js, as a user runs it, so
+ * These run the built CLI through bin/h2sticky.js, as a user runs it, so
  * `npm run build` must have run after the last change to src/ (npm test
  * builds first).
  */
