@@ -122,8 +122,19 @@ describe('proxy TLS files', () => {
     expect(await proxy.exited).toBe(2);
     expect(proxy.stderr()).not.toContain('listening on');
     expect(proxy.stderr()).toContain(`${settingLocation(spec, 'certificate')}: error: certificate ${missingCertificate} and key`);
+    // An absolute path is named once, without a repeat in brackets.
+    expect(proxy.stderr()).toContain(`certificate ${missingCertificate} and key ${join(directory, 'absent', 'shop.key')} do not exist [`);
     expect(proxy.stderr()).toContain('fix: create the files or correct the paths in the spec');
     expect(proxy.stderr()).toContain('the proxy did not start');
+  });
+
+  it('shows where a relative missing path was looked up', async () => {
+    const port = await freePort();
+    const spec = writeSpec('relative.yaml', port, 'absent/shop.crt', resolve('fixtures/tls/test.key'));
+    const proxy = await startBin(['proxy', spec.path, '--require-tls-files'], children);
+
+    expect(await proxy.exited).toBe(2);
+    expect(proxy.stderr()).toContain(`error: certificate absent/shop.crt (${resolve('absent/shop.crt')}) does not exist [`);
   });
 
   it('serves existing files with --require-tls-files', async () => {
