@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import type { CheckResult } from '../nginx/check.js';
 import { layouts, type Layout } from '../nginx/layout.js';
@@ -35,7 +35,7 @@ export const buildCommand = defineCommand({
         .option('check', {
           type: 'boolean',
           default: false,
-          describe: 'run real "nginx -t" on the output before writing it; nothing is written when nginx rejects it (exit 1). Certificates missing on this machine are replaced by a placeholder for the check. Without --nginx-bin or --nginx-image, the local nginx checks the config when its major.minor matches the target, otherwise an h2sticky/nginx image of the target\'s line in Docker when one exists',
+          describe: 'run real "nginx -t" on the output before writing it; nothing is written when nginx rejects it (exit 1). Certificates missing on this machine are replaced by a placeholder for the check. Without --nginx-bin or --nginx-image, the local nginx checks the config when its major.minor matches the target, otherwise an h2sticky/nginx image of the target\'s line in Docker. When neither exists, or Docker is not reachable, or the target is NGINX Plus, nothing is checked or written (exit 3) and the message says what to install or pass',
         })
         .option('nginx-bin', {
           type: 'string',
@@ -50,8 +50,8 @@ export const buildCommand = defineCommand({
       .example('$0 build shop.yaml -o /etc/nginx/nginx.conf', 'write a complete nginx.conf')
       .example('$0 build shop.yaml --layout http -o conf.d/', 'write conf.d/h2sticky.conf for "include conf.d/*.conf;"')
       .example('$0 build shop.yaml --nginx-version 1.22.1', 'print the config for Debian 12 nginx (emulated sticky)')
-      .example('$0 build shop.yaml -o nginx.conf --check', 'write nginx.conf only if the local nginx accepts it')
-      .example('$0 build shop.yaml --nginx-version 1.30.6 --check --nginx-image h2sticky/nginx:1.30.6', 'check with nginx 1.30.6 in Docker'),
+      .example('$0 build shop.yaml -o nginx.conf --check', 'write nginx.conf only if nginx of the target\'s line accepts it')
+      .example('$0 build shop.yaml --check --nginx-image IMG', 'check in the Docker image IMG, such as h2sticky/nginx:1.30.6'),
   run: async (args, io) => {
     // Loaded here rather than at the top, so that other commands start without the compiler's packages.
     const { compileSpecFile } = await import('../compile.js');
@@ -88,11 +88,12 @@ export const buildCommand = defineCommand({
       return ExitCode.ok;
     }
 
-    const failure = await writeOutput(path, result.config);
-    if (failure) {
-      io.err(`h2sticky: cannot write ${path}: ${failure}; choose another --output\n`);
+    const written = await writeOutput(path, result.config);
+    if (written.failure !== undefined) {
+      io.err(`h2sticky: cannot write ${path}: ${written.failure}; choose another --output\n`);
       return ExitCode.invalidInput;
     }
+    if (written.createdDirectory !== undefined) io.err(`created directory ${dirname(path)}\n`);
     io.err(`wrote ${path} for ${describeTarget(result.plan.target)}\n`);
     return ExitCode.ok;
   },
@@ -126,15 +127,18 @@ const writeFailures: Record<string, string> = {
   ENOSPC: 'no space left on the device',
 };
 
-/** Writes the output atomically; returns the reason when the path cannot be written, and raises other errors. */
-async function writeOutput(path: string, content: string): Promise<string | undefined> {
+/**
+ * Writes the output atomically. Returns the first directory it created, or
+ * the reason when the path cannot be written, and raises other errors.
+ */
+async function writeOutput(path: string, content: string): Promise<{ createdDirectory?: string; failure?: string }> {
   try {
-    await writeFileAtomic(path, content);
-    return undefined;
+    const createdDirectory = await writeFileAtomic(path, content);
+    return createdDirectory === undefined ? {} : { createdDirectory };
   } catch (error) {
     const reason = writeFailures[(error as NodeJS.ErrnoException).code ?? ''];
     if (reason === undefined) throw error;
-    return reason;
+    return { failure: reason };
   }
 }
 

@@ -21,7 +21,8 @@ const epilogue = `Exit codes:
   0  success
   1  findings: nginx rejected a built config (build --check), lint findings, or diff divergences
   2  invalid input or usage
-  3  a required program is missing (nginx, Docker); the message says how to install it
+  3  the environment is not ready: a required program or image is missing, the Docker engine is not
+     reachable, or a port is in use; the message says how to fix it
   4  internal error in h2sticky (please report it with the command that caused it)`;
 
 /**

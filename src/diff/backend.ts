@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
-import type { AddressInfo, Socket } from 'node:net';
+import { isIPv6, type AddressInfo, type Socket } from 'node:net';
 
 /**
  * A loopback backend for tests and the diff harness. It responds to every request
@@ -59,6 +59,7 @@ export interface BackendIdentityBody {
 export interface BackendOptions {
   /** Name the backend reports in the `x-backend` header and the body. */
   id: string;
+  /** IP address to listen on, IPv6 without brackets (`::1`); default 127.0.0.1. */
   host?: string;
   /** 0 picks a free port; the port is kept across stop() and start(). */
   port?: number;
@@ -97,9 +98,9 @@ export class Backend {
     this.body = options.body ?? 'echo';
   }
 
-  /** `host:port` as nginx prints it in $upstream_addr for an IPv4 backend. */
+  /** The address as nginx prints it in $upstream_addr: `ip:port`, or `[ipv6]:port` for an IPv6 host. */
   get address(): string {
-    return `${this.host}:${this.port}`;
+    return isIPv6(this.host) ? `[${this.host}]:${this.port}` : `${this.host}:${this.port}`;
   }
 
   get running(): boolean {

@@ -8,7 +8,7 @@
 import type { Plan } from '../plan/types.js';
 import { packagePath } from '../paths.js';
 import type { Problem } from '../problems.js';
-import { loadSpecFile, type DocumentKind } from '../spec/load.js';
+import { loadSpecFile, topLevelDuplicateHint, type DocumentKind } from '../spec/load.js';
 import { createSchemaChecker, type SchemaChecker } from '../spec/schema-check.js';
 import { formatVersion } from '../nginx/version.js';
 import { versionInRange, type VersionRange } from '../nginx/runner/version.js';
@@ -70,7 +70,7 @@ const explainedKind: DocumentKind = {
   codePrefix: 'explained',
   noun: 'explained-differences file',
   createHint: `start from ${defaultExplainedPath}`,
-  duplicateKeyHint: 'each key may appear once in a mapping',
+  duplicateKeyHint: (key, parents) => topLevelDuplicateHint(key, parents) ?? `each key may appear once in a mapping, so remove or merge one of the two ${JSON.stringify(key)} entries`,
 };
 
 let checker: SchemaChecker | undefined;

@@ -61,5 +61,8 @@ export async function checkPlan(plan: Plan, options: CheckOptions): Promise<Chec
   if (compareVersions(`${checkingLine}.0`, `${targetLine}.0`) !== 0) {
     notices.push(`the config targets nginx ${plan.target.versionText} but was checked with nginx ${result.version}; pass --nginx-version ${result.version} or check with a matching nginx (--nginx-image)`);
   }
+  if (plan.target.edition === 'plus' && result.edition !== 'plus') {
+    notices.push(`the config targets NGINX Plus but was checked with open-source nginx ${result.version}, which may reject directives that only NGINX Plus has; check with an NGINX Plus build (--nginx-bin or --nginx-image) to be sure`);
+  }
   return { ok: result.ok, version: result.version, messages: result.messages, output: result.output, notices };
 }

@@ -7,7 +7,7 @@
 
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
-import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createNetServer, isIPv6, type Server as NetServer, type Socket } from 'node:net';
 import { createSecureContext, createServer as createTlsServer, type SecureContext, type SecureContextOptions, type Server as TlsServer, type TLSSocket } from 'node:tls';
 
 import type { Plan, PlanServer } from '../plan/types.js';
@@ -42,6 +42,7 @@ export interface ProxyServerOptions {
 
 /** The address and protocols of one listen socket. */
 export interface BoundAddress {
+  /** The listen address as nginx writes it: IPv4, or IPv6 in brackets (`[::1]`); 0.0.0.0 for all IPv4 addresses. */
   address: string;
   port: number;
   tls: boolean;
@@ -445,18 +446,45 @@ function stripMappedPrefix(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
+/**
+ * Opens one listen socket. The Plan writes an IPv6 address in brackets, as
+ * nginx's `listen [::1]:443` does, and node's listen() takes it without them.
+ * An IPv6 socket accepts only IPv6 clients, because nginx sets IPV6_V6ONLY on
+ * it (`ipv6only=on` is the default since nginx 1.3.4), so `[::]:80` and
+ * `*:80` can be open together.
+ */
 function listenOn(server: NetServer, listen: ListenSocket): Promise<void> {
+  const where = `${listen.address ?? '0.0.0.0'}:${listen.port}`;
+  const host = unbracketed(listen.address ?? '0.0.0.0');
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      const where = `${listen.address ?? '0.0.0.0'}:${listen.port}`;
-      reject(new EnvironmentError(`cannot listen on ${where}: ${error.code ?? error.message}`, error.code === 'EADDRINUSE' ? `stop the program that uses port ${listen.port}, or change the port in the spec` : `check that ${where} is an address of this machine`));
+      reject(new EnvironmentError(`cannot listen on ${where}: ${error.code ?? error.message}`, listenFix(error.code, where, listen.port)));
     };
     server.once('error', onError);
-    server.listen({ host: listen.address ?? '0.0.0.0', port: listen.port }, () => {
+    server.listen({ host, port: listen.port, ipv6Only: isIPv6(host) }, () => {
       server.off('error', onError);
       resolve();
     });
   });
+}
+
+/** Removes the brackets around an IPv6 address (`[::1]` becomes `::1`); other addresses are returned as they are. */
+function unbracketed(address: string): string {
+  return address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+}
+
+/** Returns the fix for a listen() error code, with its own text for EADDRINUSE, EADDRNOTAVAIL and EACCES. */
+function listenFix(code: string | undefined, where: string, port: number): string {
+  switch (code) {
+    case 'EADDRINUSE':
+      return `stop the program that uses port ${port}, or change the port in the spec`;
+    case 'EADDRNOTAVAIL':
+      return `${where} is not an address of this machine: listen on one of its addresses, or on * for all IPv4 addresses`;
+    case 'EACCES':
+      return `ports below 1024 need privileges: use a port of 1024 or more in the spec, or run the proxy with CAP_NET_BIND_SERVICE`;
+    default:
+      return `check the listener address and port in the spec`;
+  }
 }
 
 /** Stops accepting connections; the open ones stay, since net.Server.close() waits for them before its callback. */

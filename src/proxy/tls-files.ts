@@ -101,11 +101,13 @@ export async function readTlsFiles(plan: Plan, options: TlsFileOptions): Promise
     const verb = missing.length === 1 ? 'does' : 'do';
     const first = missing[0]!;
     if (options.requireFiles) {
+      // A relative path is shown with the absolute path it was looked up at.
+      const lookedUpText = missing.map((field) => (resolve(paths[field]) === paths[field] ? `${field} ${paths[field]}` : `${field} ${paths[field]} (${resolve(paths[field])})`)).join(' and ');
       problems.push(
         located(first, {
           code: 'proxy.tls-missing',
           severity: 'error',
-          message: `${missingText} ${verb} not exist (${resolve(paths[first])})`,
+          message: `${lookedUpText} ${verb} not exist`,
           hint: `create the ${missing.length === 1 ? 'file' : 'files'} or correct the paths in the spec, or leave out --require-tls-files to serve a self-signed placeholder certificate`,
         }),
       );

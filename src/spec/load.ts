@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
 import type { Problem } from '../problems.js';
 
@@ -31,16 +31,40 @@ export interface DocumentKind {
   noun: string;
   /** The fix shown when the document is empty or its file is missing. */
   createHint: string;
-  /** The fix shown for a key that a mapping repeats. */
-  duplicateKeyHint: string;
+  /** Returns the fix for a key that a mapping repeats; `parents` are the keys of the enclosing mappings, outermost first. */
+  duplicateKeyHint: (key: string, parents: readonly string[]) => string;
+}
+
+/** Returns the fix for a repeated top-level key, or undefined for a key deeper in the document. */
+export function topLevelDuplicateHint(key: string, parents: readonly string[]): string | undefined {
+  if (parents.length > 0) return undefined;
+  return `the top-level key ${JSON.stringify(key)} may appear once, so merge the two ${JSON.stringify(key)} sections into one`;
 }
 
 export const specDocumentKind: DocumentKind = {
   codePrefix: 'spec',
   noun: 'spec',
   createHint: 'run "h2sticky init" to write an example spec',
-  duplicateKeyHint: 'each key may appear once in a mapping; names of upstreams must be unique, so rename or merge one of them',
+  duplicateKeyHint: (key, parents) => {
+    const topLevel = topLevelDuplicateHint(key, parents);
+    if (topLevel !== undefined) return topLevel;
+    if (parents.length === 1 && parents[0] === 'upstreams') return 'names of upstreams must be unique, so rename or merge one of them';
+    return `each key may appear once in a mapping, so remove or merge one of the two ${JSON.stringify(key)} entries`;
+  },
 };
+
+/** Returns the keys of the mappings that enclose the key starting at `offset`, outermost first; sequence items add none. */
+function parentKeysAt(document: Document, offset: number): string[] {
+  let parents: string[] = [];
+  visit(document, {
+    Pair: (_, pair, path) => {
+      if (!isNode(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+      parents = path.filter(isPair).map((enclosing) => (isScalar(enclosing.key) ? String(enclosing.key.value) : ''));
+      return visit.BREAK;
+    },
+  });
+  return parents;
+}
 
 /** Parses spec text (YAML 1.2 or JSON, which YAML reads as well) and keeps node positions. */
 export function loadSpecText(text: string, file: string, kind: DocumentKind = specDocumentKind): LoadResult {
@@ -62,7 +86,7 @@ export function loadSpecText(text: string, file: string, kind: DocumentKind = sp
       severity: 'error',
       message: duplicate ? `duplicate key ${JSON.stringify(key)} in a mapping` : `invalid YAML: ${firstLine(error.message)}`,
       hint: duplicate
-        ? kind.duplicateKeyHint
+        ? kind.duplicateKeyHint(key, parentKeysAt(document, error.pos[0]))
         : 'fix the YAML syntax at this position; JSON is accepted as well',
       file,
       line: position.line,

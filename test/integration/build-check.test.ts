@@ -15,12 +15,14 @@ import { featureLevels } from '../../src/nginx/runner/images.js';
 import type { DockerNginxSource, LocalNginxSource } from '../../src/nginx/runner/source.js';
 import { versionInRange } from '../../src/nginx/runner/version.js';
 import { runCli } from '../helpers/cli.js';
-import { findLocalNginx, findNginxImageSource, useOrSkip, type Availability } from '../helpers/environment.js';
+import { findDockerEngine, findLocalNginx, findNginxImageSource, useOrSkip, type Availability } from '../helpers/environment.js';
+import { listNginxImages } from '../../src/nginx/runner/images.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'h2sticky-check-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 let local: Availability<LocalNginxSource & { version: string }>;
+let engine: Availability<string>;
 let middle: Availability<DockerNginxSource & { version: string }>;
 let native: Availability<DockerNginxSource & { version: string }>;
 
@@ -39,7 +41,20 @@ beforeAll(async () => {
   local = await withVersion(await findLocalNginx());
   middle = await withVersion(await findNginxImageSource(featureLevels.http2Directive));
   native = await withVersion(await findNginxImageSource(featureLevels.nativeSticky));
+  engine = await findDockerEngine();
 });
+
+/** Runs the CLI with DOCKER_HOST set to a socket where no engine listens, and restores it afterwards. */
+async function runWithoutDocker(args: string[]): Promise<Awaited<ReturnType<typeof runCli>>> {
+  const saved = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = `unix://${join(directory, 'no-engine.sock')}`;
+  try {
+    return await runCli(args);
+  } finally {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+  }
+}
 
 describe('build --check', () => {
   it('passes nginx -t with the local nginx before 1.25.1', async (context) => {
@@ -116,5 +131,52 @@ describe('build --check', () => {
     const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--check', '--nginx-image', 'h2sticky/nginx:0.0.1']);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('scripts/nginx-images.sh');
+  });
+
+  it('exits with 3 when Docker is unreachable', async (context) => {
+    const nginx = useOrSkip(context, local);
+    if (lineOf(nginx.version) === '1.30') context.skip(`the local nginx ${nginx.version} is on the 1.30 line`);
+
+    const output = join(directory, 'no-docker.conf');
+    const run = await runWithoutDocker(['build', 'fixtures/specs/shop.yaml', '--nginx-version', '1.30.6', '--check', '-o', output]);
+    expect(run.code).toBe(3);
+    expect(existsSync(output)).toBe(false);
+    expect(run.stderr).toContain(`cannot check the config: it targets nginx 1.30.6, so --check looks for an nginx 1.30.x, but the local nginx is ${nginx.version} and Docker engine not reachable at unix://${join(directory, 'no-engine.sock')}`);
+    expect(run.stderr).toContain(`fix: build with --nginx-version ${nginx.version} to target the local nginx`);
+    expect(run.stderr).toContain('scripts/nginx-images.sh');
+    expect(run.stderr).toContain('--nginx-bin nginx to check with the local binary anyway');
+    expect(run.stderr).not.toContain('nginx rejected the generated configuration');
+  });
+
+  it('exits with 3 without an image of the line', async (context) => {
+    const nginx = useOrSkip(context, local);
+    useOrSkip(context, engine);
+    const images = await listNginxImages();
+    const line = '1.28';
+    if (lineOf(nginx.version) === line || images.some((image) => lineOf(image.version) === line)) context.skip(`an nginx ${line} exists here`);
+
+    const output = join(directory, 'no-image.conf');
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', `${line}.0`, '--check', '-o', output]);
+    expect(run.code).toBe(3);
+    expect(existsSync(output)).toBe(false);
+    expect(run.stderr).toContain(`but the local nginx is ${nginx.version} and no h2sticky/nginx image of nginx ${line} exists on`);
+    expect(run.stderr).toContain('run scripts/nginx-images.sh as root to build the h2sticky/nginx images');
+  });
+
+  it('exits with 3 for a Plus target', async () => {
+    const output = join(directory, 'plus.conf');
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--edition', 'plus', '--check', '-o', output]);
+    expect(run.code).toBe(3);
+    expect(existsSync(output)).toBe(false);
+    expect(run.stderr).toContain('cannot check the config: it targets NGINX Plus');
+    expect(run.stderr).toContain('fix: pass --nginx-bin or --nginx-image naming an NGINX Plus build');
+    expect(run.stderr).not.toContain('unknown directive');
+  });
+
+  it('notes an open-source nginx for a Plus target', async (context) => {
+    const nginx = useOrSkip(context, local);
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--edition', 'plus', '--nginx-version', nginx.version, '--check', '--nginx-bin', nginx.bin]);
+    expect(run.stderr).toContain(`note: the config targets NGINX Plus but was checked with open-source nginx ${nginx.version}, which may reject directives that only NGINX Plus has`);
+    expect(run.stderr).toContain(`nginx ${nginx.version} (local:${nginx.bin})`);
   });
 });

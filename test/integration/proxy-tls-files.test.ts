@@ -9,7 +9,7 @@
  * builds first).
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { ClientHttp2Session } from 'node:http2';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ import { stringify } from 'yaml';
 import { Backend, stopBackends } from '../../src/diff/backend.js';
 import { closeSession, openSession, request } from '../helpers/h2.js';
 import { freePort } from '../helpers/loopback.js';
+import { startBin, type Started } from '../helpers/proxy-process.js';
 
 const bin = resolve('bin/h2sticky.js');
 const directory = mkdtempSync(join(tmpdir(), 'h2sticky-proxy-tls-'));
@@ -60,30 +61,6 @@ function settingLocation(spec: { path: string; text: string }, field: 'certifica
   return `${spec.path}:${index + 1}:${column}`;
 }
 
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts bin/h2sticky.js and waits until it listens or exits, at most 30 s. */
-async function startBin(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-
-  const deadline = Date.now() + 30_000;
-  while (!stderr.includes('listening on') && child.exitCode === null && Date.now() < deadline) {
-    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
-  }
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
 function organization(session: ClientHttp2Session): string {
   return (session.socket as TLSSocket).getPeerCertificate().subject.O as string;
 }
@@ -115,7 +92,7 @@ describe('proxy TLS files', () => {
     const port = await freePort();
     const missingCertificate = join(directory, 'absent', 'shop.crt');
     const spec = writeSpec('missing.yaml', port, missingCertificate, join(directory, 'absent', 'shop.key'));
-    const proxy = await startBin(['proxy', spec.path]);
+    const proxy = await startBin(['proxy', spec.path], children);
     expect(proxy.stderr()).toContain(`https://127.0.0.1:${port} (h2, http/1.1)`);
 
     const warning = proxy.stderr().split('\n').find((line) => line.includes('placeholder'));
@@ -140,19 +117,30 @@ describe('proxy TLS files', () => {
     const port = await freePort();
     const missingCertificate = join(directory, 'absent', 'shop.crt');
     const spec = writeSpec('required.yaml', port, missingCertificate, join(directory, 'absent', 'shop.key'));
-    const proxy = await startBin(['proxy', spec.path, '--require-tls-files']);
+    const proxy = await startBin(['proxy', spec.path, '--require-tls-files'], children);
 
     expect(await proxy.exited).toBe(2);
     expect(proxy.stderr()).not.toContain('listening on');
     expect(proxy.stderr()).toContain(`${settingLocation(spec, 'certificate')}: error: certificate ${missingCertificate} and key`);
+    // An absolute path is named once, without a repeat in brackets.
+    expect(proxy.stderr()).toContain(`certificate ${missingCertificate} and key ${join(directory, 'absent', 'shop.key')} do not exist [`);
     expect(proxy.stderr()).toContain('fix: create the files or correct the paths in the spec');
     expect(proxy.stderr()).toContain('the proxy did not start');
+  });
+
+  it('shows where a relative missing path was looked up', async () => {
+    const port = await freePort();
+    const spec = writeSpec('relative.yaml', port, 'absent/shop.crt', resolve('fixtures/tls/test.key'));
+    const proxy = await startBin(['proxy', spec.path, '--require-tls-files'], children);
+
+    expect(await proxy.exited).toBe(2);
+    expect(proxy.stderr()).toContain(`error: certificate absent/shop.crt (${resolve('absent/shop.crt')}) does not exist [`);
   });
 
   it('serves existing files with --require-tls-files', async () => {
     const port = await freePort();
     const spec = writeSpec('existing.yaml', port, resolve('fixtures/tls/second.crt'), resolve('fixtures/tls/second.key'));
-    const proxy = await startBin(['proxy', spec.path, '--require-tls-files']);
+    const proxy = await startBin(['proxy', spec.path, '--require-tls-files'], children);
     expect(proxy.stderr()).toContain(`https://127.0.0.1:${port} (h2, http/1.1)`);
     expect(proxy.stderr()).not.toContain('placeholder');
 

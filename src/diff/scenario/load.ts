@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 
 import type { Problem } from '../../problems.js';
 import { trustFromSchemaProblems, type Trust } from '../../spec/check.js';
-import { toPointer, loadSpecFile, loadSpecText, type DocumentKind, type LoadedSpec, type LoadResult } from '../../spec/load.js';
+import { toPointer, loadSpecFile, loadSpecText, topLevelDuplicateHint, type DocumentKind, type LoadedSpec, type LoadResult } from '../../spec/load.js';
 import { createSchemaChecker, type SchemaChecker } from '../../spec/schema-check.js';
 import { parseDuration } from '../../spec/duration.js';
 import type { SpecDocument } from '../../spec/types.js';
@@ -34,7 +34,8 @@ export const scenarioDocumentKind: DocumentKind = {
   codePrefix: 'scenario',
   noun: 'scenario',
   createHint: 'see "h2sticky schema --kind scenario" and the scenarios in fixtures/scenarios',
-  duplicateKeyHint: 'each key may appear once in a mapping; client and connection names must be unique, so rename or merge one of them',
+  duplicateKeyHint: (key, parents) =>
+    topLevelDuplicateHint(key, parents) ?? 'each key may appear once in a mapping; client and connection names must be unique, so rename or merge one of them',
 };
 
 export interface ScenarioLoadResult {

@@ -17,6 +17,8 @@ export interface TestConfigResult {
   exitCode: number;
   /** nginx version that ran the test. */
   version: NginxVersion;
+  /** Edition of the nginx that ran the test, from its `nginx -V` version line. */
+  edition: 'oss' | 'plus';
   /** The source that ran the test; a local source carries the resolved binary path. */
   source: NginxSource;
   /** nginx's output as printed, with the temporary prefix paths in it. */
@@ -99,6 +101,7 @@ async function checkConfig(executor: NginxExecutor, input: NginxConfigInput, tim
       ok: result.exitCode === 0,
       exitCode: result.exitCode,
       version: executor.buildInfo.version,
+      edition: executor.buildInfo.edition,
       source: executor.source,
       output: result.output,
       messages: parseNginxMessages(result.output, prefix.pathNames),
