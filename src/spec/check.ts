@@ -614,6 +614,17 @@ function checkLocations(context: Context, serverIndex: number, names: Set<string
       }
     }
 
+    if (trusted(`${pointer}/retries/conditions`) && location.retries?.conditions?.includes('off') && location.retries.conditions.length > 1) {
+      report(context, 'spec.retries-off', `${pointer}/retries/conditions`, '"off" cannot be combined with other retry conditions', 'list only "off", or remove it');
+    }
+    if (trusted(`${pointer}/timeouts/connect`) && location.timeouts?.connect !== undefined) {
+      const ms = parseDuration(location.timeouts.connect);
+      if (ms !== undefined && ms > 75_000) {
+        report(context, 'spec.connect-timeout', `${pointer}/timeouts/connect`, 'nginx documents that a connect timeout usually cannot exceed 75 seconds', 'use 75s or less', 'warning');
+      }
+    }
+
+    // The checks below need the location's upstream, so they come last.
     if (!trusted(`${pointer}/upstream`) || typeof location.upstream !== 'string') continue;
     if (!names.has(location.upstream)) {
       const suggestion = [...names].find((name) => name.toLowerCase() === location.upstream.toLowerCase());
@@ -629,12 +640,13 @@ function checkLocations(context: Context, serverIndex: number, names: Set<string
 
     const upstream = context.data.upstreams[location.upstream];
     const upstreamPointer = toPointer(['upstreams', location.upstream]);
-    if (!isObject(upstream) || !trusted(`${upstreamPointer}/protocol`)) continue;
-    if (upstream.protocol === 'grpc' && !listeners.hasHttp2Listener) {
+    if (!isObject(upstream)) continue;
+    const protocol = trusted(`${upstreamPointer}/protocol`) ? upstream.protocol : undefined;
+    if (protocol === 'grpc' && !listeners.hasHttp2Listener) {
       report(context, 'spec.grpc-without-http2', `${pointer}/upstream`, `upstream "${location.upstream}" speaks gRPC, but this server has no http2 listener and gRPC clients need HTTP/2`, 'add "http2: true" to a listener of this server');
     }
-    if (trusted(`${pointer}/websocket`) && location.websocket === true && (upstream.protocol === 'grpc' || upstream.protocol === 'http2')) {
-      report(context, 'spec.websocket-protocol', `${pointer}/websocket`, `WebSocket needs HTTP/1.1 to the upstream, but "${location.upstream}" uses protocol ${upstream.protocol}`, 'remove "websocket", or use protocol http1 for this upstream');
+    if (trusted(`${pointer}/websocket`) && location.websocket === true && (protocol === 'grpc' || protocol === 'http2')) {
+      report(context, 'spec.websocket-protocol', `${pointer}/websocket`, `WebSocket needs HTTP/1.1 to the upstream, but "${location.upstream}" uses protocol ${protocol}`, 'remove "websocket", or use protocol http1 for this upstream');
     }
 
     const affinity = trusted(`${upstreamPointer}/affinity/mode`) && trusted(`${upstreamPointer}/affinity/secure`) ? upstream.affinity : undefined;
@@ -649,15 +661,6 @@ function checkLocations(context: Context, serverIndex: number, names: Set<string
       );
     }
 
-    if (trusted(`${pointer}/retries/conditions`) && location.retries?.conditions?.includes('off') && location.retries.conditions.length > 1) {
-      report(context, 'spec.retries-off', `${pointer}/retries/conditions`, '"off" cannot be combined with other retry conditions', 'list only "off", or remove it');
-    }
-    if (trusted(`${pointer}/timeouts/connect`) && location.timeouts?.connect !== undefined) {
-      const ms = parseDuration(location.timeouts.connect);
-      if (ms !== undefined && ms > 75_000) {
-        report(context, 'spec.connect-timeout', `${pointer}/timeouts/connect`, 'nginx documents that a connect timeout usually cannot exceed 75 seconds', 'use 75s or less', 'warning');
-      }
-    }
   }
 }
 

@@ -77,6 +77,13 @@ describe('spec with schema errors', () => {
     expect(problems.map((problem) => problem.code)).not.toContain('spec.unused-upstream');
   });
 
+  it('checks retries beside an unknown upstream', () => {
+    const problems = validate(listenerWithoutCertificate.replace('        upstream: app\n', '        upstream: ap\n        retries:\n          conditions: [off, error]\n'));
+
+    expect(problems).toContainEqual({ code: 'spec.unknown-upstream', pointer: '/servers/0/locations/0/upstream' });
+    expect(problems).toContainEqual({ code: 'spec.retries-off', pointer: '/servers/0/locations/0/retries/conditions' });
+  });
+
   it('reports a missing affinity mode once', () => {
     const problems = validate(listenerWithoutCertificate.replace('      - address: 127.0.0.1:9001\n', '      - address: 127.0.0.1:9001\n    affinity:\n      name: srv_id\n'));
 
