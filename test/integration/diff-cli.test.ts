@@ -143,6 +143,18 @@ describe('h2sticky diff', () => {
     expect(run.stderr).toContain('h2sticky: the scenarios are invalid; nothing was run');
   });
 
+  it('locates schema errors of an inline spec', async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    const file = join(directory, 'inline-spec-errors.yaml');
+    writeFileSync(file, ['h2sticky-scenario: 1', 'spec:', '  h2sticky: 1', '  upstreams: 3', '  servers: x', 'steps:', '  - request: { expect: { backend: app.1 } }', ''].join('\n'));
+    const run = await runCli(['diff', '-s', file]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${file}:4:14: error: "upstreams" must be a mapping, not 3 [/spec/upstreams]`);
+    expect(run.stderr).toContain(`${file}:5:12: error: "servers" must be a list, not "x" [/spec/servers]`);
+    expect(run.stderr).not.toContain('internal error');
+  });
+
   it('rejects a version the local nginx lacks', async (context) => {
     const local = useOrSkip(context, await findLocalNginx());
     const { version } = await readNginxBuildInfo(local);
