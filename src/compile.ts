@@ -26,11 +26,21 @@ export function validateLoadedSpec(loaded: LoadResult, override: TargetOverride 
   // Problems from loading (a repeated key) come first; the document was still complete enough to check.
   const problems = [...loaded.problems, ...schemaProblems];
   const document = spec.data as SpecDocument;
-  const specTarget = trust.trusted('/target') && typeof document === 'object' ? document.target : undefined;
-  const resolved = resolveTarget(specTarget, override);
+  // A target field that failed the schema is left out. Without a valid version the checks that depend on it are skipped, instead of running for a version the spec does not name.
+  const specTarget = typeof document === 'object' && trust.trusted('/target') ? document.target : undefined;
+  const versionKnown = override.nginxVersion !== undefined || trust.trusted('/target/nginx');
+  const resolved = resolveTarget(
+    specTarget ?? {
+      ...(trust.trusted('/target/nginx') && typeof document.target?.nginx === 'string' ? { nginx: document.target.nginx } : {}),
+      ...(trust.trusted('/target/edition') && (document.target?.edition === 'oss' || document.target?.edition === 'plus') ? { edition: document.target.edition } : {}),
+    },
+    override,
+  );
 
   let target: Target | undefined;
-  if ('target' in resolved) {
+  if (!versionKnown) {
+    target = undefined;
+  } else if ('target' in resolved) {
     target = resolved.target;
   } else {
     const pointer = resolved.fromOverride ? undefined : '/target/nginx';

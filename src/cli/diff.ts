@@ -82,8 +82,8 @@ export const diffCommand = defineCommand({
     }
 
     const loaded = await loadScenarioPaths((args.scenario ?? []).map((path) => resolve(io.cwd, path)));
-    // Scenarios that loaded are checked against their specs too, so that one run lists every problem.
-    const checked = await resolveScenarioSpecs(loaded.scenarios, spec);
+    // Every scenario is checked against its spec too, from its valid parts when it has problems, so that one run lists every problem.
+    const checked = await resolveScenarioSpecs([...loaded.scenarios, ...loaded.partial], spec);
     const problems = [...loaded.problems, ...checked.problems];
     printProblems(io, problems.map((problem) => relativeProblem(problem, io.cwd)));
     if (problems.length > 0 || loaded.scenarios.length === 0) {

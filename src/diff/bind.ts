@@ -35,6 +35,7 @@ export function bindScenario(scenario: Scenario, spec: SpecDocument, backendName
     for (const [index, name] of (expect.tried ?? []).entries()) checkBackend(name, `${request.pointer}/expect/tried/${index}`);
   };
 
+  for (const { name, pointer } of scenario.invalidStepBackends ?? []) checkBackend(name, pointer);
   for (const step of scenario.steps) {
     if (step.kind === 'backend') checkBackend(step.backend, `${step.pointer}/backend/name`);
     if (step.kind === 'request') checkRequest(step.request);

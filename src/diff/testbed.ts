@@ -15,11 +15,12 @@ import { basename } from 'node:path';
 
 import { stringify } from 'yaml';
 
-import { compileSpecText } from '../compile.js';
+import { compileSpecText, validateLoadedSpec } from '../compile.js';
 import { packagePath } from '../paths.js';
 import type { Plan } from '../plan/types.js';
 import { hasErrors, type Problem } from '../problems.js';
-import { loadSpecFile } from '../spec/load.js';
+import { loadSpecFile, type LoadedSpec } from '../spec/load.js';
+import { checkAgainstSchema } from '../spec/schema-check.js';
 import { accessLogFormatName } from '../spec/names.js';
 import type { SpecDocument } from '../spec/types.js';
 import { Backend } from './backend.js';
@@ -50,7 +51,19 @@ export async function resolveScenarioSpec(scenario: Scenario, override?: Resolve
   if (override) return { spec: override, problems: [] };
 
   const source = scenario.spec;
-  if (source.kind === 'inline') return { spec: { document: structuredClone(source.document), fileName: `${basename(scenario.file)} (inline spec)` }, problems: [] };
+  if (source.kind === 'inline') {
+    // The inline spec's problems point into the scenario file, below "spec".
+    const inline: LoadedSpec = {
+      file: scenario.file,
+      text: source.text,
+      digest: '',
+      data: source.document,
+      locate: (pointer) => scenario.locate(`/spec${pointer}`),
+    };
+    const problems = checkAgainstSchema(inline).map((problem) => ({ ...problem, ...(problem.pointer !== undefined ? { pointer: `/spec${problem.pointer}` } : {}) }));
+    if (problems.length > 0) return { problems };
+    return { spec: { document: structuredClone(source.document), fileName: `${basename(scenario.file)} (inline spec)` }, problems: [] };
+  }
   if (source.kind === 'file') return loadSpecDocument(source.path);
 
   const position = scenario.locate('');
@@ -69,10 +82,17 @@ export async function resolveScenarioSpec(scenario: Scenario, override?: Resolve
   };
 }
 
-/** Loads a spec file as a document, with the problems of loading it. Schema problems come later, from compiling. */
+/**
+ * Loads a spec file as a document, with the problems of loading it. A spec
+ * that fails its schema gets every problem that validation finds, because
+ * checking a scenario against it needs the spec's form. Otherwise the other
+ * problems come later, from compiling for each nginx version.
+ */
 export async function loadSpecDocument(path: string): Promise<{ spec?: ResolvedSpec; problems: Problem[] }> {
   const loaded = await loadSpecFile(path);
   if (!loaded.spec) return { problems: loaded.problems };
+  // With schema errors the spec cannot be used at all, so every problem of it is reported now, as "h2sticky validate" would.
+  if (checkAgainstSchema(loaded.spec).length > 0) return { problems: validateLoadedSpec(loaded).problems };
   return { spec: { document: loaded.spec.data as SpecDocument, fileName: basename(path) }, problems: [] };
 }
 

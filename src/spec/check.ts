@@ -14,14 +14,49 @@ import type { SpecDocument, SpecListener, SpecUpstream } from './types.js';
  * every problem at once.
  */
 export interface Trust {
-  /** True when nothing at or below the pointer failed schema validation. */
+  /**
+   * True when nothing at or below the pointer failed schema validation, and
+   * no value above it has the wrong type or form, so the value at the pointer
+   * is where the schema expects it.
+   */
   trusted(pointer: string): boolean;
+  /**
+   * True when the mapping at the pointer has the expected type, no unknown
+   * key and no missing required key, although values inside it may have
+   * failed. A check that relies on a key being absent needs this.
+   */
+  keysTrusted(pointer: string): boolean;
+  /** True when the value at the pointer itself passed the schema, although values inside it may have failed. */
+  shapeTrusted(pointer: string): boolean;
 }
 
+/**
+ * Schema keywords whose failure leaves the values below the failed one as the
+ * schema describes them: a missing or an unknown key, or a list of the wrong
+ * length. Any other failure (type, oneOf, enum, pattern) means the value has
+ * another form, so nothing below it is trusted.
+ */
+const keywordsThatKeepChildren = new Set(['required', 'additionalProperties', 'propertyNames', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'uniqueItems']);
+
+/** Builds the trust of a document from its schema problems, whose codes end in the failed JSON Schema keyword. */
 export function trustFromSchemaProblems(problems: readonly Problem[]): Trust {
-  const bad = problems.map((problem) => problem.pointer ?? '');
+  const failures = problems.map((problem) => ({ pointer: problem.pointer ?? '', keyword: problem.code.split('.').at(-1) ?? '' }));
+  const isBelow = (pointer: string, ancestor: string) => ancestor === '' || pointer.startsWith(`${ancestor}/`);
+
   return {
-    trusted: (pointer) => !bad.some((entry) => entry === pointer || entry.startsWith(`${pointer}/`) || (entry === '' && pointer === '')),
+    trusted: (pointer) =>
+      !failures.some(
+        (failure) => failure.pointer === pointer || isBelow(failure.pointer, pointer) || (isBelow(pointer, failure.pointer) && !keywordsThatKeepChildren.has(failure.keyword)),
+      ),
+    shapeTrusted: (pointer) =>
+      !failures.some((failure) => failure.pointer === pointer || (isBelow(pointer, failure.pointer) && !keywordsThatKeepChildren.has(failure.keyword))),
+    keysTrusted: (pointer) =>
+      !failures.some((failure) => {
+        if (failure.pointer === pointer || (isBelow(pointer, failure.pointer) && !keywordsThatKeepChildren.has(failure.keyword))) return true;
+        // An unknown key, an invalid key name and an invalid affinity mode are reported one level down, at the key.
+        const unknownKey = failure.keyword === 'additionalProperties' || failure.keyword === 'propertyNames' || failure.keyword === 'discriminator';
+        return unknownKey && isBelow(failure.pointer, pointer) && !failure.pointer.slice(pointer.length + 1).includes('/');
+      }),
   };
 }
 
@@ -143,8 +178,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Names of the upstreams that are mappings with a valid name; the schema reports the others. */
 function upstreamNames(context: Context): string[] {
-  return isObject(context.data.upstreams) ? Object.keys(context.data.upstreams) : [];
+  if (!isObject(context.data.upstreams)) return [];
+  return Object.keys(context.data.upstreams).filter((name) => context.trust.shapeTrusted(toPointer(['upstreams', name])));
 }
 
 /** Reports a feature the target lacks, naming the first version that has it. */
@@ -197,8 +234,11 @@ function checkUpstream(context: Context, name: string): void {
   const upstream = context.data.upstreams[name];
   if (!isObject(upstream)) return;
   const { trusted } = context.trust;
-  const balanceTrusted = trusted(`${pointer}/balance`) && trusted(`${pointer}/affinity`);
-  const affinity = trusted(`${pointer}/affinity`) ? upstream.affinity : undefined;
+  // Each check below reads the affinity fields it needs only where they passed the schema, so a typo in one field hides no other problem.
+  const affinityPointer = `${pointer}/affinity`;
+  const affinity = trusted(`${affinityPointer}/mode`) && isObject(upstream.affinity) ? upstream.affinity : undefined;
+  const affinityField = (field: string): unknown => (affinity && trusted(`${affinityPointer}/${field}`) ? (affinity as Record<string, unknown>)[field] : undefined);
+  const balanceTrusted = trusted(`${pointer}/balance`) && (upstream.affinity === undefined || affinity !== undefined);
 
   // Affinity modes that choose the balancing method themselves.
   if (balanceTrusted && upstream.balance !== undefined && (affinity?.mode === 'client_ip' || affinity?.mode === 'hash')) {
@@ -220,16 +260,17 @@ function checkUpstream(context: Context, name: string): void {
   if (affinity?.mode === 'route') requireFeature(context, 'sticky', `${pointer}/affinity/mode`, 'affinity mode "route"');
   if (affinity?.mode === 'learn') requireFeature(context, 'sticky', `${pointer}/affinity/mode`, 'affinity mode "learn"');
 
-  if (affinity?.mode === 'learn' && affinity.zone_size !== undefined && sizeBytes(affinity.zone_size) < 32 * 1024) {
+  const zoneSize = affinityField('zone_size');
+  if (affinity?.mode === 'learn' && typeof zoneSize === 'string' && sizeBytes(zoneSize) < 32 * 1024) {
     report(
       context,
       'spec.zone-too-small',
       `${pointer}/affinity/zone_size`,
-      `the session zone of ${affinity.zone_size} is smaller than nginx's minimum of 8 memory pages (32k)`,
+      `the session zone of ${zoneSize} is smaller than nginx's minimum of 8 memory pages (32k)`,
       'use at least 32k; each megabyte holds about 4000 sessions',
     );
   }
-  if (trusted(`${pointer}/zone`) && upstream.zone !== undefined && sizeBytes(upstream.zone) < 32 * 1024) {
+  if (trusted(`${pointer}/zone`) && typeof upstream.zone === 'string' && sizeBytes(upstream.zone) < 32 * 1024) {
     report(
       context,
       'spec.zone-too-small',
@@ -244,17 +285,18 @@ function checkUpstream(context: Context, name: string): void {
   }
 
   const emulated = affinity?.mode === 'cookie' && !native;
-  if (emulated && trusted(`${pointer}/affinity/name`) && !/^[A-Za-z0-9_]+$/.test(affinity.name)) {
+  const cookieName = affinityField('name');
+  if (emulated && typeof cookieName === 'string' && !/^[A-Za-z0-9_]+$/.test(cookieName)) {
     report(
       context,
       'spec.emulated-cookie-name',
       `${pointer}/affinity/name`,
-      `cookie name "${affinity.name}" cannot be read by ${context.target ? describeTarget(context.target) : 'this target'}, which has no native sticky and reads the cookie through $cookie_NAME`,
+      `cookie name "${cookieName}" cannot be read by ${context.target ? describeTarget(context.target) : 'this target'}, which has no native sticky and reads the cookie through $cookie_NAME`,
       'use only letters, digits and "_" in the cookie name, or target nginx 1.29.6 or later',
     );
   }
 
-  if (affinity?.mode === 'cookie' && trusted(`${pointer}/affinity`) && affinity.samesite === 'none' && affinity.secure !== true) {
+  if (affinity?.mode === 'cookie' && affinityField('samesite') === 'none' && trusted(`${affinityPointer}/secure`) && affinity.secure !== true) {
     report(
       context,
       'spec.samesite-none-insecure',
@@ -263,25 +305,31 @@ function checkUpstream(context: Context, name: string): void {
       'add "secure: true", or use samesite lax or strict',
     );
   }
-  if (affinity?.mode === 'cookie' && trusted(`${pointer}/affinity/expires`) && affinity.expires !== undefined && affinity.expires !== 'max') {
-    const ms = parseDuration(affinity.expires);
+  const expires = affinityField('expires');
+  if (affinity?.mode === 'cookie' && (typeof expires === 'string' || typeof expires === 'number') && expires !== 'max') {
+    const ms = parseDuration(expires);
     if (ms !== undefined && ms % 1000 !== 0) {
       report(
         context,
         'spec.duration-resolution',
         `${pointer}/affinity/expires`,
-        `cookie lifetime ${String(affinity.expires)} is not a whole number of seconds; nginx counts it in seconds`,
+        `cookie lifetime ${String(expires)} is not a whole number of seconds; nginx counts it in seconds`,
         'use a lifetime in s, m, h, d or larger units',
       );
     }
   }
 
   let live = 0;
+  // Whether a server is up is unknown when its "down" or "backup" failed the schema, or when the list has a server that is not a mapping.
+  let liveCountKnown = trusted(`${pointer}/servers`) || servers.every((server, index) => isObject(server) && trusted(toPointer([...base, 'servers', index, 'down'])) && trusted(toPointer([...base, 'servers', index, 'backup'])));
   const seenSids = new Map<string, number>();
   const seenAddresses = new Map<string, number>();
   for (const [index, server] of servers.entries()) {
     const serverPointer = toPointer([...base, 'servers', index]);
-    if (!isObject(server)) continue;
+    if (!isObject(server)) {
+      liveCountKnown = false;
+      continue;
+    }
 
     if (trusted(`${serverPointer}/backup`) && server.backup === true && method !== undefined) {
       if (method === 'hash' || method === 'ip_hash' || method === 'random') {
@@ -296,7 +344,7 @@ function checkUpstream(context: Context, name: string): void {
     }
     if (trusted(`${serverPointer}/drain`) && server.drain === true) {
       requireFeature(context, 'serverRouteAndDrain', `${serverPointer}/drain`, '"drain"');
-      if (server.down === true) {
+      if (trusted(`${serverPointer}/down`) && server.down === true) {
         report(
           context,
           'spec.down-and-drain',
@@ -373,7 +421,7 @@ function checkUpstream(context: Context, name: string): void {
     }
   }
 
-  if (servers.length > 0 && live === 0 && trusted(`${pointer}/servers`)) {
+  if (servers.length > 0 && live === 0 && liveCountKnown) {
     report(
       context,
       'spec.no-live-server',
@@ -387,7 +435,8 @@ function checkUpstream(context: Context, name: string): void {
 function checkServers(context: Context): void {
   const servers = Array.isArray(context.data.servers) ? context.data.servers : [];
   const { trusted } = context.trust;
-  const names = new Set(upstreamNames(context));
+  // Every upstream key counts here, also one that failed the schema, so that a location naming it gets no "unknown upstream" as well.
+  const names = new Set(isObject(context.data.upstreams) ? Object.keys(context.data.upstreams) : []);
 
   /** address:port → first listener that used it, across servers. */
   const sockets = new Map<string, { pointer: string; listener: SpecListener; server: number }>();
@@ -449,7 +498,8 @@ function checkServers(context: Context): void {
     }
 
     const tlsPointer = `${serverPointer}/tls`;
-    if (hasTlsListener && server.tls === undefined && trusted(serverPointer)) {
+    // A misspelled "tls" key is an unknown property already, so the certificate counts as missing only when the server's keys are all known.
+    if (hasTlsListener && server.tls === undefined && context.trust.keysTrusted(serverPointer)) {
       report(context, 'spec.tls-missing', serverPointer, 'this server has a TLS listener but no certificate', 'add "tls" with "certificate" and "key" to the server');
     }
     // With a listener that failed validation, whether one was meant for TLS is unknown.
@@ -469,7 +519,7 @@ function checkServers(context: Context): void {
 
     const serverNames = Array.isArray(server.server_names) ? server.server_names : [];
     for (const [nameIndex, serverName] of serverNames.entries()) {
-      if (typeof serverName !== 'string') continue;
+      if (typeof serverName !== 'string' || !trusted(toPointer(['servers', serverIndex, 'server_names', nameIndex]))) continue;
       for (const socket of ownSockets) {
         const claimed = namesBySocket.get(socket) ?? new Map<string, string>();
         namesBySocket.set(socket, claimed);
@@ -487,7 +537,8 @@ function checkServers(context: Context): void {
       }
     }
 
-    checkLocations(context, serverIndex, names, { hasHttp2Listener, hasPlainListener: listeners.some((listener) => isObject(listener) && listener.tls !== true) });
+    const hasPlainListener = listeners.some((listener, listenerIndex) => isObject(listener) && trusted(toPointer(['servers', serverIndex, 'listen', listenerIndex, 'tls'])) && listener.tls !== true);
+    checkLocations(context, serverIndex, names, { hasHttp2Listener, hasPlainListener });
   }
 }
 
@@ -563,6 +614,17 @@ function checkLocations(context: Context, serverIndex: number, names: Set<string
       }
     }
 
+    if (trusted(`${pointer}/retries/conditions`) && location.retries?.conditions?.includes('off') && location.retries.conditions.length > 1) {
+      report(context, 'spec.retries-off', `${pointer}/retries/conditions`, '"off" cannot be combined with other retry conditions', 'list only "off", or remove it');
+    }
+    if (trusted(`${pointer}/timeouts/connect`) && location.timeouts?.connect !== undefined) {
+      const ms = parseDuration(location.timeouts.connect);
+      if (ms !== undefined && ms > 75_000) {
+        report(context, 'spec.connect-timeout', `${pointer}/timeouts/connect`, 'nginx documents that a connect timeout usually cannot exceed 75 seconds', 'use 75s or less', 'warning');
+      }
+    }
+
+    // The checks below need the location's upstream, so they come last.
     if (!trusted(`${pointer}/upstream`) || typeof location.upstream !== 'string') continue;
     if (!names.has(location.upstream)) {
       const suggestion = [...names].find((name) => name.toLowerCase() === location.upstream.toLowerCase());
@@ -576,16 +638,18 @@ function checkLocations(context: Context, serverIndex: number, names: Set<string
       continue;
     }
 
-    const upstream = context.data.upstreams[location.upstream]!;
+    const upstream = context.data.upstreams[location.upstream];
     const upstreamPointer = toPointer(['upstreams', location.upstream]);
-    if (upstream.protocol === 'grpc' && !listeners.hasHttp2Listener) {
+    if (!isObject(upstream)) continue;
+    const protocol = trusted(`${upstreamPointer}/protocol`) ? upstream.protocol : undefined;
+    if (protocol === 'grpc' && !listeners.hasHttp2Listener) {
       report(context, 'spec.grpc-without-http2', `${pointer}/upstream`, `upstream "${location.upstream}" speaks gRPC, but this server has no http2 listener and gRPC clients need HTTP/2`, 'add "http2: true" to a listener of this server');
     }
-    if (location.websocket === true && (upstream.protocol === 'grpc' || upstream.protocol === 'http2')) {
-      report(context, 'spec.websocket-protocol', `${pointer}/websocket`, `WebSocket needs HTTP/1.1 to the upstream, but "${location.upstream}" uses protocol ${upstream.protocol}`, 'remove "websocket", or use protocol http1 for this upstream');
+    if (trusted(`${pointer}/websocket`) && location.websocket === true && (protocol === 'grpc' || protocol === 'http2')) {
+      report(context, 'spec.websocket-protocol', `${pointer}/websocket`, `WebSocket needs HTTP/1.1 to the upstream, but "${location.upstream}" uses protocol ${protocol}`, 'remove "websocket", or use protocol http1 for this upstream');
     }
 
-    const affinity = trusted(`${upstreamPointer}/affinity`) ? upstream.affinity : undefined;
+    const affinity = trusted(`${upstreamPointer}/affinity/mode`) && trusted(`${upstreamPointer}/affinity/secure`) ? upstream.affinity : undefined;
     if (affinity?.mode === 'cookie' && affinity.secure === true && listeners.hasPlainListener) {
       report(
         context,
@@ -597,28 +661,32 @@ function checkLocations(context: Context, serverIndex: number, names: Set<string
       );
     }
 
-    if (trusted(`${pointer}/retries/conditions`) && location.retries?.conditions?.includes('off') && location.retries.conditions.length > 1) {
-      report(context, 'spec.retries-off', `${pointer}/retries/conditions`, '"off" cannot be combined with other retry conditions', 'list only "off", or remove it');
-    }
-    if (trusted(`${pointer}/timeouts/connect`) && location.timeouts?.connect !== undefined) {
-      const ms = parseDuration(location.timeouts.connect);
-      if (ms !== undefined && ms > 75_000) {
-        report(context, 'spec.connect-timeout', `${pointer}/timeouts/connect`, 'nginx documents that a connect timeout usually cannot exceed 75 seconds', 'use 75s or less', 'warning');
-      }
-    }
   }
 }
 
 function checkUnusedUpstreams(context: Context): void {
+  const { trusted, keysTrusted } = context.trust;
   const used = new Set<string>();
-  for (const server of Array.isArray(context.data.servers) ? context.data.servers : []) {
-    if (!isObject(server) || !Array.isArray(server.locations)) continue;
-    for (const location of server.locations) if (isObject(location) && typeof location.upstream === 'string') used.add(location.upstream);
+  const servers = Array.isArray(context.data.servers) ? context.data.servers : [];
+  for (const [serverIndex, server] of servers.entries()) {
+    const serverPointer = toPointer(['servers', serverIndex]);
+    const locations = isObject(server) && Array.isArray(server.locations) ? server.locations : [];
+    // A location that failed the schema may have meant any upstream ("upstrem: app"), so "not used" would only restate its error.
+    if (!keysTrusted(serverPointer) || (!trusted(`${serverPointer}/locations`) && !keysTrustedForAll(context, serverPointer, locations))) return;
+    for (const location of locations) if (isObject(location) && typeof location.upstream === 'string') used.add(location.upstream);
   }
   for (const name of upstreamNames(context)) {
     if (used.has(name)) continue;
     report(context, 'spec.unused-upstream', toPointer(['upstreams', name]), `upstream "${name}" is not used by any location`, 'proxy a location to it, or remove it', 'warning', 'key');
   }
+}
+
+/** True when every location of the server has only known keys and a valid "upstream". */
+function keysTrustedForAll(context: Context, serverPointer: string, locations: readonly unknown[]): boolean {
+  return locations.every((location, index) => {
+    const pointer = `${serverPointer}/locations/${index}`;
+    return isObject(location) && context.trust.keysTrusted(pointer) && context.trust.trusted(`${pointer}/upstream`);
+  });
 }
 
 /**

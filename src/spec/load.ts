@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
 import type { Problem } from '../problems.js';
+import { findMisindentation, type Misindentation } from './indentation.js';
 
 /** A parsed spec file with the source positions of its nodes. */
 export interface LoadedSpec {
@@ -76,9 +77,16 @@ export function loadSpecText(text: string, file: string, kind: DocumentKind = sp
   for (const error of document.errors) {
     const position = lineCounter.linePos(indentationEnd(text, error.pos[0]));
     const duplicate = error.code === 'DUPLICATE_KEY';
-    // One bad indentation makes the yaml library report up to three errors on its line, and the first is the most specific.
-    if (!duplicate && syntaxErrorLines.has(position.line)) continue;
-    if (!duplicate) syntaxErrorLines.add(position.line);
+    const misindented = duplicate ? undefined : findMisindentation(text, { code: error.code, line: position.line, column: position.col });
+    const line = misindented?.line ?? position.line;
+    // One bad indentation makes the yaml library report several errors, on its line or on its siblings' lines; the first is reported.
+    if (!duplicate && syntaxErrorLines.has(line)) continue;
+    if (!duplicate) syntaxErrorLines.add(line);
+
+    if (misindented) {
+      problems.push(indentationProblem(misindented, file, kind));
+      continue;
+    }
     // The error marks the first character of the repeated key; the key runs to its colon.
     const key = (/^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0] ?? '').trim();
     problems.push({
@@ -138,6 +146,21 @@ export function loadSpecText(text: string, file: string, kind: DocumentKind = sp
     return { line: position.line, column: position.col };
   };
   return { spec: { file, text, digest, data, locate }, problems };
+}
+
+function indentationProblem(misindented: Misindentation, file: string, kind: DocumentKind): Problem {
+  const name = misindented.item === '-' ? 'the list item "-"' : `"${misindented.item}"`;
+  const others = misindented.collection === 'list' ? 'the other items of this list' : 'the other keys of this mapping';
+  const sibling = misindented.sibling.item === '-' ? 'the "-"' : `"${misindented.sibling.item}"`;
+  return {
+    code: `${kind.codePrefix}.syntax`,
+    severity: 'error',
+    message: `invalid YAML indentation: ${name} starts at column ${misindented.column}, but ${others} start at column ${misindented.expectedColumn}`,
+    hint: `move ${name} to column ${misindented.expectedColumn}, like ${sibling} on line ${misindented.sibling.line}`,
+    file,
+    line: misindented.line,
+    column: misindented.column,
+  };
 }
 
 /**

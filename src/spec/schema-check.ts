@@ -184,8 +184,14 @@ function toProblem(error: ErrorObject, spec: LoadedSpec, context: CheckerContext
       break;
     case 'discriminator': {
       // Worded like the enum error on the same property, so the two collapse into one problem.
+      const mode = (error.data as Record<string, unknown> | undefined)?.mode;
+      if (mode === undefined) {
+        message = `missing required property "mode" in ${name}`;
+        hint = 'add "mode": one of "cookie", "route", "learn", "client_ip", "hash"';
+        break;
+      }
       pointer = toPointer([...parsePointer(error.instancePath), 'mode']);
-      message = `invalid "mode": ${describeValue((error.data as Record<string, unknown> | undefined)?.mode)}`;
+      message = `invalid "mode": ${describeValue(mode)}`;
       hint = 'use one of "cookie", "route", "learn", "client_ip", "hash"';
       break;
     }
@@ -258,6 +264,7 @@ function rangeHint(schema: SchemaNode): string | undefined {
 }
 
 function describeValue(value: unknown): string {
+  if (value === undefined) return 'no value';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';

@@ -107,6 +107,54 @@ describe('h2sticky diff', () => {
     expect(run.stderr).toContain('h2sticky: the scenarios are invalid; nothing was run');
   });
 
+  it('reports unknown backends beside other problems', async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    const spec = join(process.cwd(), 'fixtures/specs/shop.yaml');
+    const file = join(directory, 'backends-with-other-problems.yaml');
+    writeFileSync(
+      file,
+      [
+        'h2sticky-scenario: 1',
+        `spec: ${spec}`,
+        'clients:',
+        '  browser:',
+        '    connections:',
+        '      tls: { protocol: h3 }',
+        'steps:',
+        '  - request: { client: browser, connection: other, expect: { backend: app.1 } }',
+        '  - request: { client: browser, expect: { backend: "@nolabel", not_backend: app.9 } }',
+        '  - request: { path: nope, expect: { backend: api.7 } }',
+        '  - backend: { name: app.8, action: stop }',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['diff', '-s', file]);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${file}:6:24: error: invalid "protocol": "h3" [/clients/browser/connections/tls/protocol]`);
+    expect(run.stderr).toContain(`${file}:8:45: error: client "browser" has no connection "other" [/steps/0/request/connection]`);
+    expect(run.stderr).toContain(`${file}:9:52: error: unknown label "nolabel" [/steps/1/request/expect/backend]`);
+    expect(run.stderr).toContain(`${file}:9:77: error: unknown backend "app.9" [/steps/1/request/expect/not_backend]`);
+    expect(run.stderr).toContain(`${file}:10:22: error: invalid "path": "nope" [/steps/2/request/path]`);
+    expect(run.stderr).toContain(`${file}:10:47: error: unknown backend "api.7" [/steps/2/request/expect/backend]`);
+    expect(run.stderr).toContain(`${file}:11:22: error: unknown backend "app.8" [/steps/3/backend/name]`);
+    expect(run.stderr).not.toContain('"app.1"');
+    expect(run.stderr).toContain('h2sticky: the scenarios are invalid; nothing was run');
+  });
+
+  it('locates schema errors of an inline spec', async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    const file = join(directory, 'inline-spec-errors.yaml');
+    writeFileSync(file, ['h2sticky-scenario: 1', 'spec:', '  h2sticky: 1', '  upstreams: 3', '  servers: x', 'steps:', '  - request: { expect: { backend: app.1 } }', ''].join('\n'));
+    const run = await runCli(['diff', '-s', file]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${file}:4:14: error: "upstreams" must be a mapping, not 3 [/spec/upstreams]`);
+    expect(run.stderr).toContain(`${file}:5:12: error: "servers" must be a list, not "x" [/spec/servers]`);
+    expect(run.stderr).not.toContain('internal error');
+  });
+
   it('rejects a version the local nginx lacks', async (context) => {
     const local = useOrSkip(context, await findLocalNginx());
     const { version } = await readNginxBuildInfo(local);

@@ -7,7 +7,7 @@
 
 import { divergences, type ScenarioRunResult } from '../result.js';
 import { countOf } from '../../util/plural.js';
-import { describeExpectationFailure, formatTextReport } from './text.js';
+import { expectationFailureEntries, formatTextReport } from './text.js';
 
 export function formatJunitReport(results: readonly ScenarioRunResult[]): string {
   const byVersion = new Map<string, ScenarioRunResult[]>();
@@ -47,14 +47,18 @@ function testCase(run: ScenarioRunResult): string[] {
   return [`${open}>`, body, '    </testcase>'];
 }
 
-/** Describes the first failed expectation with its expected and actual value, and counts the others. */
+/**
+ * Describes the first failed expectation with its expected and actual value,
+ * and counts the others as the text report lists them: a failure that both
+ * sides share with the same response counts once.
+ */
 function expectationMessage(run: ScenarioRunResult): string {
-  const failures = run.steps.flatMap((step) => step.requests.flatMap((request) => request.expectationFailures.map((failure) => ({ step, request, failure }))));
-  const first = failures[0];
+  const entries = expectationFailureEntries(run);
+  const first = entries[0];
   if (!first) return 'an expectation failed';
 
-  const more = failures.length > 1 ? `; ${countOf(failures.length - 1, 'more failed expectation')}` : '';
-  return `step ${first.step.index + 1}: ${describeExpectationFailure(first.failure, first.request, run.roles)}${more}`;
+  const more = entries.length > 1 ? `; ${countOf(entries.length - 1, 'more failed expectation')}` : '';
+  return `step ${first.step.index + 1}: ${first.roles.join(' and ')}${first.text}${more}`;
 }
 
 function escape(text: string): string {

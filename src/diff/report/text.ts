@@ -123,9 +123,18 @@ function receivedLine(entry: ReceivedObservation): string {
   return `${entry.backend} HTTP/${entry.httpVersion}${host}${authority} xff=${entry.xForwardedFor} proto=${entry.xForwardedProto}`;
 }
 
-/** Lists failed expectations; a failure that both sides share, with the same response, is printed once for both. */
-function expectationLines(result: ScenarioRunResult): string[] {
-  const lines: string[] = [];
+/** One printed line of failed expectations. A failure that both sides share with the same response is one entry for both sides. */
+export interface ExpectationFailureEntry {
+  step: StepResult;
+  request: RequestResult;
+  roles: string[];
+  /** The description after the role names, such as ` failed expectation status: expected 200, got 502 (response: 502 -)`. */
+  text: string;
+}
+
+/** Groups the failed expectations of a run into the entries the text report prints, in step order. */
+export function expectationFailureEntries(result: ScenarioRunResult): ExpectationFailureEntry[] {
+  const entries: ExpectationFailureEntry[] = [];
   for (const step of result.steps) {
     for (const request of step.requests) {
       const sides = new Map<string, string[]>();
@@ -133,10 +142,14 @@ function expectationLines(result: ScenarioRunResult): string[] {
         const text = describeExpectationFailure(failure, request, result.roles).slice(failure.role.length);
         sides.set(text, [...(sides.get(text) ?? []), failure.role]);
       }
-      for (const [text, roles] of sides) lines.push(`    step ${step.index + 1} (${request.pointer}): ${roles.join(' and ')}${text}`);
+      for (const [text, roles] of sides) entries.push({ step, request, roles, text });
     }
   }
-  return lines;
+  return entries;
+}
+
+function expectationLines(result: ScenarioRunResult): string[] {
+  return expectationFailureEntries(result).map((entry) => `    step ${entry.step.index + 1} (${entry.request.pointer}): ${entry.roles.join(' and ')}${entry.text}`);
 }
 
 /**

@@ -9,18 +9,24 @@ import type { Scenario } from './types.js';
 
 const scenarioExtensions = ['.yaml', '.yml', '.json'];
 
-/** Loads every scenario; a directory stands for the scenario files directly inside it, in name order. */
-export async function loadScenarioPaths(paths: readonly string[]): Promise<{ scenarios: Scenario[]; problems: Problem[] }> {
+/**
+ * Loads every scenario; a directory stands for the scenario files directly
+ * inside it, in name order. `partial` contains the scenarios with problems, built
+ * from their valid parts, to be checked against their specs but never run.
+ */
+export async function loadScenarioPaths(paths: readonly string[]): Promise<{ scenarios: Scenario[]; partial: Scenario[]; problems: Problem[] }> {
   const scenarios: Scenario[] = [];
+  const partial: Scenario[] = [];
   const problems: Problem[] = [];
   for (const path of paths) {
     for (const file of await expand(path)) {
       const loaded = await loadScenarioFile(file);
       if (loaded.scenario) scenarios.push(loaded.scenario);
+      if (loaded.partial) partial.push(loaded.partial);
       problems.push(...loaded.problems);
     }
   }
-  return { scenarios, problems };
+  return { scenarios, partial, problems };
 }
 
 async function expand(path: string): Promise<string[]> {

@@ -40,6 +40,13 @@ export const scenarioDocumentKind: DocumentKind = {
 
 export interface ScenarioLoadResult {
   scenario?: Scenario;
+  /**
+   * When there are problems: the scenario built from the parts that passed
+   * the checks, without the connections that failed the schema. It is only
+   * checked against its spec, so that backends the spec lacks are reported
+   * with the other problems, and never run. Absent when "spec" failed.
+   */
+  partial?: Scenario;
   problems: Problem[];
 }
 
@@ -67,10 +74,22 @@ function scenarioFromLoaded(loaded: LoadResult, path: string): ScenarioLoadResul
   const schemaProblems = schemaChecker().check(document);
   if (!isRecord(document.data)) return { problems: schemaProblems };
 
-  const builder = new ScenarioBuilder(document, path, trustFromSchemaProblems(schemaProblems));
+  const trust = trustFromSchemaProblems(schemaProblems);
+  const builder = new ScenarioBuilder(document, path, trust);
   const scenario = builder.build();
   const problems = [...schemaProblems, ...builder.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return problems.length > 0 ? { problems } : { scenario, problems: [] };
+  if (problems.length === 0) return { scenario, problems: [] };
+  if (!trust.trusted('/spec')) return { problems };
+  return { partial: withoutInvalidConnections(scenario, trust), problems };
+}
+
+/** Drops the connections that failed the schema, whose protocol or port cannot be matched with a listener. */
+function withoutInvalidConnections(scenario: Scenario, trust: Trust): Scenario {
+  const clients = scenario.clients.map((client) => ({
+    ...client,
+    connections: client.connections.filter((connection) => trust.trusted(toPointer(['clients', client.name, 'connections', connection.name]))),
+  }));
+  return { ...scenario, clients };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -101,13 +120,14 @@ interface RawRequest {
 
 /**
  * Builds a Scenario and collects the problems the schema cannot see. Parts
- * that failed the schema are skipped, and the Scenario is used only when
- * there is no problem at all.
+ * that failed the schema are skipped. The Scenario runs only when there is no
+ * problem at all; otherwise it is only checked against its spec.
  */
 class ScenarioBuilder {
   readonly problems: Problem[] = [];
   private readonly raw: RawScenario;
   private readonly labels = new Set<string>();
+  private readonly invalidStepBackends: { name: string; pointer: string }[] = [];
   private clients: ScenarioClient[] = [];
 
   constructor(
@@ -130,6 +150,7 @@ class ScenarioBuilder {
       }
       // A later @LABEL may refer to a label of this step, which must not be reported as unknown.
       this.registerLabels(step);
+      this.collectBackends(step, pointer);
     }
     const name = this.raw.name ?? basename(this.document.file, extname(this.document.file));
 
@@ -142,6 +163,7 @@ class ScenarioBuilder {
       responseHeaders: this.raw.observe?.response_headers ?? [...defaultResponseHeaders],
       clients: this.clients,
       steps,
+      ...(this.invalidStepBackends.length > 0 ? { invalidStepBackends: this.invalidStepBackends } : {}),
       locate: (pointer) => this.document.locate(pointer),
     };
   }
@@ -159,6 +181,26 @@ class ScenarioBuilder {
     const requests = isRecord(step.streams) && Array.isArray(step.streams.requests) ? step.streams.requests : [step.request];
     for (const request of requests) {
       if (isRecord(request) && typeof request.label === 'string') this.labels.add(request.label);
+    }
+  }
+
+  /** Records the backend names in a step that failed the schema, where they passed it, so that they can still be checked against the spec. */
+  private collectBackends(step: unknown, pointer: string): void {
+    if (!isRecord(step)) return;
+    const add = (name: unknown, at: string) => {
+      if (typeof name === 'string' && this.trust.trusted(at)) this.invalidStepBackends.push({ name, pointer: at });
+    };
+    const addExpectation = (request: unknown, at: string) => {
+      const expect = isRecord(request) ? request.expect : undefined;
+      if (!isRecord(expect)) return;
+      for (const key of ['backend', 'not_backend', 'cookie']) add(expect[key], `${at}/expect/${key}`);
+      if (Array.isArray(expect.tried)) expect.tried.forEach((name, index) => add(name, `${at}/expect/tried/${index}`));
+    };
+
+    if (isRecord(step.backend)) add(step.backend.name, `${pointer}/backend/name`);
+    addExpectation(step.request, `${pointer}/request`);
+    if (isRecord(step.streams) && Array.isArray(step.streams.requests)) {
+      step.streams.requests.forEach((request, index) => addExpectation(request, `${pointer}/streams/requests/${index}`));
     }
   }
 

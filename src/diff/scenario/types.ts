@@ -87,6 +87,12 @@ export interface Scenario {
   responseHeaders: string[];
   clients: ScenarioClient[];
   steps: ScenarioStep[];
+  /**
+   * Backend names in steps that failed the schema, with their JSON pointers.
+   * Only a scenario with problems has them, which is checked against its spec
+   * so that one run reports every problem, but never run.
+   */
+  invalidStepBackends?: { name: string; pointer: string }[];
   /** Finds the line and column of a JSON pointer in the scenario file. */
   locate(pointer: string): { line: number; column: number };
 }

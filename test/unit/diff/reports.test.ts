@@ -131,6 +131,26 @@ describe('expectation failures', () => {
     const xml = formatJunitReport([run('1.30.6', [failedRequest()], { status: 'expectation-failed' })]);
     expect(xml).toContain('<failure message="step 1: nginx failed expectation backend: expected &quot;app.1&quot;, got none (response: 502 -); 1 more failed expectation">');
   });
+
+  it('count shared failures once in JUnit', () => {
+    // Both sides fail the same two expectations with the same response, and nginx fails one more: the text prints three lines.
+    const shared: RequestResult = {
+      ...request('/a', observation('app.2'), observation('app.2')),
+      expectationFailures: [
+        { role: 'nginx', expectation: 'backend', expected: 'app.1', actual: 'app.2' },
+        { role: 'proxy', expectation: 'backend', expected: 'app.1', actual: 'app.2' },
+        { role: 'nginx', expectation: 'cookie', expected: 'app.1', actual: 'app.2' },
+        { role: 'proxy', expectation: 'cookie', expected: 'app.1', actual: 'app.2' },
+        { role: 'nginx', expectation: 'status', expected: 201, actual: 200 },
+      ],
+    };
+    const result = run('1.30.6', [shared], { status: 'expectation-failed' });
+    const failureLines = formatTextReport([result]).split('\n').filter((line) => line.startsWith('    step 1 (') && line.includes('failed expectation'));
+    const xml = formatJunitReport([result]);
+
+    expect(failureLines).toHaveLength(3);
+    expect(xml).toContain('<failure message="step 1: nginx and proxy failed expectation backend: expected &quot;app.1&quot;, got &quot;app.2&quot; (response: 200 app.2 srv_id-&gt;app.2); 2 more failed expectations">');
+  });
 });
 
 describe('JUnit report', () => {

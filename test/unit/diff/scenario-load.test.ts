@@ -90,6 +90,42 @@ describe('scenario loader', () => {
     ]);
   });
 
+  it('keeps the valid parts of an invalid scenario', () => {
+    const { scenario, partial, problems } = load(
+      [
+        'spec: ../specs/shop.yaml',
+        'clients:',
+        '  browser:',
+        '    connections:',
+        '      good: { protocol: h2c }',
+        '      bad: { protocol: h3 }',
+        'steps:',
+        '  - request: { client: browser, connection: other, expect: { backend: app.1 } }',
+        '  - request: { path: nope, expect: { backend: api.7, tried: [app.2, 3] } }',
+        '  - backend: { name: app.8, action: explode }',
+        '',
+      ].join('\n'),
+    );
+
+    expect(scenario).toBeUndefined();
+    expect(problems.map((problem) => problem.pointer)).toEqual(['/clients/browser/connections/bad/protocol', '/steps/0/request/connection', '/steps/1/request/path', '/steps/1/request/expect/tried/1', '/steps/2/backend/action']);
+    expect(partial!.spec).toEqual({ kind: 'file', path: '/specs/shop.yaml' });
+    expect(partial!.clients[0]!.connections.map((connection) => connection.name)).toEqual(['good']);
+    expect(partial!.steps.map((step) => step.pointer)).toEqual(['/steps/0']);
+    expect(partial!.invalidStepBackends).toEqual([
+      { name: 'api.7', pointer: '/steps/1/request/expect/backend' },
+      { name: 'app.2', pointer: '/steps/1/request/expect/tried/0' },
+      { name: 'app.8', pointer: '/steps/2/backend/name' },
+    ]);
+  });
+
+  it('keeps no partial scenario without a valid spec', () => {
+    const { partial, problems } = load('spec: 7\nsteps:\n  - request: { expect: { backend: app.9 } }\n');
+
+    expect(problems.map((problem) => problem.pointer)).toEqual(['/spec']);
+    expect(partial).toBeUndefined();
+  });
+
   it('rejects streams on an HTTP/1.1 connection', () => {
     const text = ['clients:', '  alice:', '    connections:', '      h1: { protocol: http1 }', 'steps:', '  - streams: { requests: [{}, {}] }', ''].join('\n');
     const { problems } = load(text);
