@@ -372,9 +372,11 @@ function sendErrorPage(state: RequestState, status: number, extra: HeaderField[]
 }
 
 function logUpstreamError(state: RequestState, log: ProxyLogger, message: string): void {
+  // After the drain timeout the proxy itself closed the upstream sockets, so the socket's own error would blame the backend.
+  const text = state.runtime.upstreamSockets.closed ? 'upstream connection closed by the proxy when the drain timeout ended' : message;
   log.warn(
     { event: logEvents.upstreamError, requestId: requestId(state.facts), upstream: state.use?.upstream.name, peer: state.peer?.name, uri: state.facts.requestUri },
-    message,
+    text,
   );
 }
 

@@ -205,6 +205,13 @@ describe('h2sticky proxy command', () => {
     const logged = events(proxy.stdout());
     expect(logged).toContain('proxy.drain_timeout');
     expect(logged.at(-1)).toBe('proxy.stopped');
+    const upstreamErrors = proxy
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('"proxy.upstream_error"'))
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(upstreamErrors.length).toBeGreaterThan(0);
+    expect(upstreamErrors.every((message) => message === 'upstream connection closed by the proxy when the drain timeout ended')).toBe(true);
     await closeSession(session);
   });
 
