@@ -22,8 +22,10 @@ const epilogue = `Exit codes:
   0  success
   1  findings: nginx rejected a built config (build --check), lint findings, or diff divergences
   2  invalid input or usage
-  3  the environment is not ready: a required program or image is missing, the Docker engine is not
-     reachable, or a port is in use; the message says how to fix it
+  3  the environment is not ready: a required program or image is missing (nginx, Docker, an
+     h2sticky/nginx image), the Docker engine is not reachable, no nginx of the target's version
+     line or edition exists for build --check, or a port the proxy needs is in use; the message
+     says how to fix it
   4  internal error in h2sticky (please report it with the command that caused it)`;
 
 /**
