@@ -219,7 +219,7 @@ describe('lint exit codes', () => {
   it('exits 2 on an unsupported version', async () => {
     const { code, err } = await runCli(['lint', cleanFile, '--nginx-version', '1.18.0'], directory);
     expect(code).toBe(2);
-    expect(err).toContain('outside the supported range');
+    expect(err).toContain('expected a version from 1.22.0 to 1.31.x');
   });
 
   it('exits 2 on an unknown format', async () => {

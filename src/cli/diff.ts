@@ -17,6 +17,8 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { countOf } from '../util/plural.js';
 import { defineCommand, type CliIO } from './command.js';
 import { printProblems } from './report.js';
+import { invalidOptionValue, numberOptionError } from './shared-options.js';
+import { parseVersion, supportedRangeText, unsupportedReason } from '../nginx/version.js';
 
 const formats = ['text', 'json', 'junit'] as const;
 
@@ -32,8 +34,9 @@ export const diffCommand = defineCommand({
         array: true,
         describe: 'scenario file, or a directory of them (repeatable)',
       })
-      .option('random', { type: 'number', describe: 'generate and run this many random scenarios instead (fast-check); a divergent one is shrunk and written out' })
-      .option('seed', { type: 'number', describe: 'seed of --random, so the same scenarios come back (default 1)' })
+      // No `type: 'number'` for --random and --seed: yargs would turn a non-number into NaN, and the check quotes the value as written.
+      .option('random', { requiresArg: true, describe: 'generate and run this many random scenarios instead (fast-check); a divergent one is shrunk and written out' })
+      .option('seed', { requiresArg: true, describe: 'seed of --random, so the same scenarios come back (default 1)' })
       .option('nginx', {
         type: 'string',
         describe: 'nginx to test: "local" (nginx on PATH, the default), "local:/path/to/nginx" or "docker:IMAGE", such as docker:h2sticky/nginx:1.30.6',
@@ -49,6 +52,7 @@ export const diffCommand = defineCommand({
       .option('explained', { type: 'string', describe: 'an explained-differences file used in addition to the one h2sticky ships (assets/diff/explained-differences.yaml)' })
       .option('shrunk-dir', { type: 'string', default: 'diff-failures', describe: 'directory where --random writes the shrunk scenario of a divergence' })
       .conflicts('random', 'scenario')
+      .check((args) => checkDiffOptions(args))
       .example('$0 diff --scenario fixtures/scenarios/', 'run every bundled scenario against the local nginx')
       .example('$0 diff shop.yaml -s my-scenario.yaml --nginx docker:h2sticky/nginx:1.30.6', 'your spec and scenario on nginx 1.30.6 in Docker')
       .example('$0 diff -s fixtures/scenarios/drain.yaml --nginx-version 1.22.1,1.26.3,1.30.6', 'one scenario on three nginx versions, as one table')
@@ -56,10 +60,6 @@ export const diffCommand = defineCommand({
   run: async (args, io) => {
     if (args.scenario === undefined && args.random === undefined) {
       io.err('h2sticky: name scenarios with --scenario FILE|DIR, or generate them with --random N\n');
-      return ExitCode.invalidInput;
-    }
-    if (args.random !== undefined && (!Number.isInteger(args.random) || args.random < 1 || args.random > 100_000)) {
-      io.err(`h2sticky: --random must be a whole number from 1 to 100000, not ${String(args.random)}\n`);
       return ExitCode.invalidInput;
     }
 
@@ -78,7 +78,7 @@ export const diffCommand = defineCommand({
     const targets = await resolveNginxTargets(args.nginx === undefined ? undefined : parseNginxSource(args.nginx), versions);
 
     if (args.random !== undefined) {
-      return runRandom(io, { count: args.random, seed: args.seed ?? 1, spec, targets, explained, shrunkDirectory: resolve(io.cwd, args['shrunk-dir']) }, args);
+      return runRandom(io, { count: Number(args.random), seed: args.seed === undefined ? 1 : Number(args.seed), spec, targets, explained, shrunkDirectory: resolve(io.cwd, args['shrunk-dir']) }, args);
     }
 
     const loaded = await loadScenarioPaths((args.scenario ?? []).map((path) => resolve(io.cwd, path)));
@@ -105,6 +105,26 @@ export const diffCommand = defineCommand({
     return report(io, results, { targets, explained }, args);
   },
 });
+
+/** Returns the first usage error in --random, --seed or --nginx-version, or true when they are valid. */
+function checkDiffOptions(args: { random?: unknown; seed?: unknown; 'nginx-version'?: string | undefined }): string | true {
+  if (args.random !== undefined) {
+    const error = numberOptionError('random', args.random, { min: 1, max: 100_000, whole: true });
+    if (error !== undefined) return error;
+  }
+  if (args.seed !== undefined) {
+    // fast-check takes a 32-bit signed integer as its seed.
+    const error = numberOptionError('seed', args.seed, { min: -(2 ** 31), max: 2 ** 31 - 1, whole: true });
+    if (error !== undefined) return error;
+  }
+  // Each version names an h2sticky/nginx image tag, so it must be a whole release such as 1.30.6.
+  for (const text of args['nginx-version']?.split(',') ?? []) {
+    const version = parseVersion(text);
+    if (version?.patchGiven && unsupportedReason(version) === undefined) continue;
+    return invalidOptionValue('nginx-version', text.trim(), `nginx releases from ${supportedRangeText} separated by commas, such as 1.22.1,1.30.6`);
+  }
+  return true;
+}
 
 interface ReportArgs {
   format: (typeof formats)[number];

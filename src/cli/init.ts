@@ -5,8 +5,9 @@ import { basename, resolve } from 'node:path';
 import { packagePath } from '../paths.js';
 import { ExitCode } from '../problems.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { defaultVersionText, parseVersion, unsupportedReason } from '../nginx/version.js';
+import { defaultVersionText } from '../nginx/version.js';
 import { defineCommand } from './command.js';
+import { nginxVersionError } from './shared-options.js';
 
 /** Renders the commented example spec that `init` writes. */
 export async function exampleSpec(fileName: string, nginxVersion: string, edition: 'oss' | 'plus'): Promise<string> {
@@ -24,16 +25,10 @@ export const initCommand = defineCommand({
       .option('nginx-version', { type: 'string', default: defaultVersionText, describe: 'nginx version the example targets' })
       .option('edition', { choices: ['oss', 'plus'] as const, default: 'oss' as const, describe: 'oss for open-source nginx, plus for NGINX Plus' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the file if it exists' })
+      .check((args) => nginxVersionError(args['nginx-version']) ?? true)
       .example('$0 init', 'write h2sticky.yaml in the current directory')
       .example('$0 init shop.yaml --nginx-version 1.22', 'an example for Debian 12 nginx'),
   run: async (args, io) => {
-    const version = parseVersion(args['nginx-version']);
-    const reason = version ? unsupportedReason(version) : `"${args['nginx-version']}" is not a version such as 1.30 or 1.26.3`;
-    if (reason) {
-      io.err(`h2sticky: invalid --nginx-version: ${reason}\n`);
-      return ExitCode.invalidInput;
-    }
-
     const path = resolve(io.cwd, args.file);
     if (!args.force && (await exists(path))) {
       io.err(`h2sticky: ${args.file} already exists; pass --force to overwrite it, or name another file\n`);

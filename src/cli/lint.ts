@@ -15,6 +15,7 @@ import { parseTarget, type Target } from '../lint/target.js';
 import { parseVersion, supportedRangeText, unsupportedReason } from '../nginx/version.js';
 import { parseNginxSource, type NginxSource } from '../nginx/runner/source.js';
 import { defineCommand, type CliIO } from './command.js';
+import { nginxVersionError } from './shared-options.js';
 
 interface LintArgs {
   files: string[];
@@ -43,6 +44,7 @@ export const lintCommand = defineCommand<LintArgs>({
         describe: 'Also run real "nginx -t" and merge its messages: "local", "local:/path/to/nginx" or "docker:IMAGE". Without --nginx-version, the lint targets that nginx\'s version',
       })
       .option('list-rules', { type: 'boolean', default: false, describe: 'Print every rule with its severity and description, then exit' })
+      .check((args) => (args['nginx-version'] === undefined ? true : (nginxVersionError(args['nginx-version']) ?? true)))
       .example('$0 lint /etc/nginx/nginx.conf --nginx-version 1.22.1', 'lint for Debian 12 nginx')
       .example('$0 lint nginx.conf --format sarif > lint.sarif', 'write SARIF for a code-scanning service')
       .example('$0 lint nginx.conf --nginx local', 'also run the local nginx -t and merge its messages'),

@@ -6,6 +6,7 @@ import { EnvironmentError, ExitCode, InputError, formatProblem, type ExitCodeVal
 import { toolVersion } from '../version.js';
 import { closestMatch } from '../util/suggest.js';
 import type { CliIO, CommandDefinition } from './command.js';
+import { invalidOptionValue, listOfChoices } from './shared-options.js';
 
 // The CommonJS build of yargs wraps help text at word boundaries; its ES module build breaks words apart.
 const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof yargsFactory;
@@ -21,8 +22,10 @@ const epilogue = `Exit codes:
   0  success
   1  findings: nginx rejected a built config (build --check), lint findings, or diff divergences
   2  invalid input or usage
-  3  the environment is not ready: a required program or image is missing, the Docker engine is not
-     reachable, or a port is in use; the message says how to fix it
+  3  the environment is not ready: a required program or image is missing (nginx, Docker, an
+     h2sticky/nginx image), the Docker engine is not reachable, no nginx of the target's version
+     line or edition exists for build --check, or a port the proxy needs is in use; the message
+     says how to fix it
   4  internal error in h2sticky (please report it with the command that caused it)`;
 
 /**
@@ -57,6 +60,11 @@ export async function runCommands(argv: readonly string[], io: CliIO, commands: 
     .scriptName('h2sticky')
     .usage('$0 <command> [options]\n\nCompile session-affinity specs to nginx configuration, lint nginx files, and compare nginx with the h2sticky reference proxy.')
     .version(toolVersion)
+    // yargs translates its messages to the locale of LANG; English keeps them in one language with h2sticky's own and lets rewriteUsageError read them.
+    .locale('en')
+    .updateStrings({
+      'Arguments %s and %s are mutually exclusive': '--%s and --%s cannot be used together; pass only one of them',
+    })
     .strict()
     .demandCommand(1, 'Name a command; see the list above.')
     .recommendCommands()
@@ -69,7 +77,7 @@ export async function runCommands(argv: readonly string[], io: CliIO, commands: 
       message ??= typeof error === 'string' ? error : (error?.message ?? 'invalid usage');
       // getOptions() is public in yargs but missing from its type definitions; during a command it lists that command's options.
       const known = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
-      usageError = withSuggestions(message, known, argv);
+      usageError = rewriteUsageError(message, known, argv);
     });
 
   for (const definition of commands) {
@@ -128,14 +136,38 @@ function findUnknownCommand(argv: readonly string[], commands: readonly CommandD
   return commandNames(commands).includes(first) ? undefined : first;
 }
 
+/** Rewrites the usage errors of yargs whose wording differs from h2sticky's own. */
+function rewriteUsageError(message: string, known: readonly string[], argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (unknown) return withSuggestions(unknown[1]!, known, argv);
+  if (message.startsWith('Invalid values:')) return withChoices(message);
+  const missing = /^Missing required arguments?: (.*)$/.exec(message);
+  if (missing) return `missing argument ${missing[1]!.split(', ').map((name) => name.toUpperCase()).join(' and ')}`;
+  return message;
+}
+
 /**
- * Rewrites yargs' unknown-argument message: options get a "did you mean"
- * from the command's own options, and extra words are called arguments.
+ * Rewrites yargs' invalid-choice message, one "Argument: NAME, Given:
+ * VALUES, Choices: VALUES" line per option with the values as JSON, into
+ * `invalid --NAME "VALUE": expected a, b or c`.
  */
-function withSuggestions(message: string, known: readonly string[], argv: readonly string[]): string {
-  const match = /^Unknown arguments?: (.*)$/.exec(message);
-  if (!match) return message;
-  const listed = match[1]!.split(', ');
+function withChoices(message: string): string {
+  const parts: string[] = [];
+  for (const [, name, given, choices] of message.matchAll(/^ {2}Argument: (\S+), Given: (.*), Choices: (.*)$/gm)) {
+    const givenValues = JSON.parse(`[${given!}]`) as unknown[];
+    const choiceValues = JSON.parse(`[${choices!}]`) as unknown[];
+    for (const value of givenValues) parts.push(invalidOptionValue(name!, value, listOfChoices(choiceValues)));
+  }
+  return parts.length > 0 ? parts.join('; ') : message;
+}
+
+/**
+ * Rewrites the names listed in yargs' unknown-argument message: options get a "did
+ * you mean" from the command's own options, and extra words are called
+ * arguments.
+ */
+function withSuggestions(list: string, known: readonly string[], argv: readonly string[]): string {
+  const listed = list.split(', ');
   // yargs lists a misspelt option twice, as written and camelCased; keep the spelling the user wrote.
   const written = listed.filter((name, index) => !listed.slice(0, index).some((other) => camelCase(other) === name && other !== name));
   const isOption = (name: string) => argv.some((word) => word === `--${name}` || word.startsWith(`--${name}=`) || word === `-${name}`);

@@ -6,13 +6,15 @@ import { parseErrorProblem, throwOnUnreadableFiles } from '../lint/input-problem
 import { parseConfigFile } from '../lint/parser.js';
 import { serializePayload } from '../lint/syntax.js';
 import { defineCommand } from './command.js';
+import { numberOptionError } from './shared-options.js';
 
 interface ParseArgs {
   file: string;
   json: boolean;
   'include-comments': boolean;
   'single-file': boolean;
-  indent: number;
+  /** A number, or the text given when it is not one; the check rejects that. */
+  indent: number | string;
 }
 
 export const parseCommand = defineCommand<ParseArgs>({
@@ -24,17 +26,12 @@ export const parseCommand = defineCommand<ParseArgs>({
       .option('json', { type: 'boolean', default: false, describe: 'Print the payload (status, errors, config[].parsed[]) as JSON' })
       .option('include-comments', { type: 'boolean', default: false, describe: 'Keep comments as "#" entries in the --json payload; the formatted output always keeps them' })
       .option('single-file', { type: 'boolean', default: false, describe: 'Parse only the given file and leave include directives unresolved' })
-      .option('indent', { type: 'number', default: 4, describe: 'Spaces per nesting level when printing the configuration back, from 0 to 16' })
+      // No `type: 'number'`: yargs would turn a non-number into NaN, and the check below quotes the value as written.
+      .option('indent', { default: 4, describe: 'Spaces per nesting level when printing the configuration back, from 0 to 16' })
+      .check((args) => numberOptionError('indent', args.indent, { min: 0, max: 16, whole: true }) ?? true)
       .example('$0 parse /etc/nginx/nginx.conf --json', 'print the crossplane-shaped payload')
       .example('$0 parse nginx.conf --indent 2', 'print every file formatted with two-space indents'),
   run: async (args, io) => {
-    if (!Number.isInteger(args.indent) || args.indent < 0 || args.indent > 16) {
-      throw new InputError(
-        [{ code: 'invalid-indent', severity: 'error', message: `--indent: "${args.indent}" is not a whole number from 0 to 16`, hint: 'Give the spaces per level, for example --indent 2.' }],
-        'invalid --indent',
-      );
-    }
-
     const { payload } = parseConfigFile(resolve(io.cwd, args.file), {
       includeComments: args['include-comments'] || !args.json,
       singleFile: args['single-file'],
@@ -51,7 +48,7 @@ export const parseCommand = defineCommand<ParseArgs>({
     }
     for (const config of payload.config) {
       if (payload.config.length > 1) io.out(`# configuration file ${config.file}:\n`);
-      io.out(buildConfig(config.parsed, { indent: args.indent }));
+      io.out(buildConfig(config.parsed, { indent: Number(args.indent) }));
     }
     return ExitCode.ok;
   },

@@ -10,7 +10,7 @@ import type { TargetOverride } from '../spec/target.js';
 import { describeTarget } from '../spec/target.js';
 import { defineCommand, type CliIO } from './command.js';
 import { printProblems, rejectionSummary } from './report.js';
-import { targetOptions, targetOverride } from './shared-options.js';
+import { numberOptionError, targetOptions, targetOverride } from './shared-options.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug'] as const satisfies readonly Level[];
 
@@ -26,9 +26,9 @@ export const proxyCommand = defineCommand({
           default: 'info' as (typeof logLevels)[number],
           describe: 'least severe JSON log line written to standard output: info includes one access line per request, warn only upstream errors and limits',
         })
+        // No `type: 'number'`: yargs would turn a non-number into NaN, and the check below quotes the value as written.
         .option('drain-timeout', {
-          type: 'number',
-          default: 30,
+          default: 30 as number | string,
           describe: 'seconds to let in-flight requests finish after SIGTERM or SIGINT before connections are closed',
         })
         .option('require-tls-files', {
@@ -37,13 +37,10 @@ export const proxyCommand = defineCommand({
           describe: 'stop with exit code 2 when a certificate or key file named in the spec does not exist, instead of serving TLS with a self-signed placeholder certificate',
         }),
     )
+      .check((args) => numberOptionError('drain-timeout', args['drain-timeout'], { min: 0, whole: false, unit: 'seconds' }) ?? true)
       .example('$0 proxy shop.yaml', 'serve the shop spec as nginx 1.30 would, with native sticky cookies')
       .example('$0 proxy shop.yaml --nginx-version 1.22.1 --log-level warn', 'behave as Debian 12 nginx (emulated sticky) and log only problems'),
   run: async (args, io) => {
-    if (!Number.isFinite(args['drain-timeout']) || args['drain-timeout'] < 0) {
-      io.err(`h2sticky: --drain-timeout must be a number of seconds of 0 or more, not ${String(args['drain-timeout'])}\n`);
-      return ExitCode.invalidInput;
-    }
     const options: LoadOptions = { spec: args.spec, target: targetOverride(args), requireTlsFiles: args['require-tls-files'] };
     const loaded = await loadProxyConfig(options, io);
     if (loaded.kind === 'invalid') {
@@ -54,7 +51,7 @@ export const proxyCommand = defineCommand({
 
     const logger = pino({ level: args['log-level'] }, { write: (line: string) => io.out(line) });
     logPlaceholders(logger, loaded);
-    const server = new ProxyServer({ plan: loaded.plan, logger, drainTimeoutMs: args['drain-timeout'] * 1000 });
+    const server = new ProxyServer({ plan: loaded.plan, logger, drainTimeoutMs: Number(args['drain-timeout']) * 1000 });
     const addresses = await server.start(loaded.credentials);
     const target = describeTarget(loaded.plan.target as Parameters<typeof describeTarget>[0]);
     logger.info({ event: logEvents.listening, listeners: addresses, target }, 'listening');

@@ -3,6 +3,47 @@ import type { Argv } from 'yargs';
 import { parseVersion, supportedRangeText, unsupportedReason, type Edition } from '../nginx/version.js';
 import type { TargetOverride } from '../spec/target.js';
 
+/**
+ * Formats a usage error about an option's value in the one style every
+ * command uses: the option, the value as given, and what it accepts.
+ */
+export function invalidOptionValue(option: string, value: unknown, expected: string): string {
+  return `invalid --${option} ${JSON.stringify(String(value))}: expected ${expected}`;
+}
+
+/** Joins accepted values as `a, b or c`. */
+export function listOfChoices(choices: readonly unknown[]): string {
+  const texts = choices.map(String);
+  if (texts.length <= 1) return texts.join('');
+  return `${texts.slice(0, -1).join(', ')} or ${texts.at(-1)!}`;
+}
+
+/** Returns the usage error for an --nginx-version value, or undefined when h2sticky supports that version. */
+export function nginxVersionError(text: string, option = 'nginx-version'): string | undefined {
+  const version = parseVersion(text);
+  if (version && unsupportedReason(version) === undefined) return undefined;
+  return invalidOptionValue(option, text, `a version from ${supportedRangeText}, such as 1.30 or 1.26.3`);
+}
+
+/**
+ * Returns the usage error for a number option, or undefined when its value
+ * is a decimal number within the bounds (and whole, if required). The
+ * option is declared without a yargs type, so a non-number arrives as
+ * written and a missing value as `true`.
+ */
+export function numberOptionError(option: string, given: unknown, bounds: { min: number; max?: number; whole: boolean; unit?: string }): string | undefined {
+  const kind = bounds.whole ? 'a whole number' : 'a number';
+  const range = bounds.max === undefined ? `of ${bounds.min} or more` : `from ${bounds.min} to ${bounds.max}`;
+  const expected = `${kind}${bounds.unit ? ` of ${bounds.unit}` : ''} ${range}`;
+  if (typeof given === 'boolean') return `missing value after --${option}: expected ${expected}`;
+
+  const text = String(given);
+  const value = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  const inRange = value >= bounds.min && (bounds.max === undefined || value <= bounds.max);
+  if (Number.isFinite(value) && inRange && (!bounds.whole || Number.isInteger(value))) return undefined;
+  return invalidOptionValue(option, text, expected);
+}
+
 /** --nginx-version and --edition, shared by every command that compiles a spec. */
 export function targetOptions<T>(yargs: Argv<T>) {
   return yargs
@@ -16,13 +57,8 @@ export function targetOptions<T>(yargs: Argv<T>) {
     })
     .check((args) => {
       const text = args['nginx-version'];
-      if (text === undefined) return true;
-      const version = parseVersion(String(text));
       // A returned string is a usage error in yargs; a thrown one would count as a bug.
-      if (!version) return `invalid --nginx-version "${text}": write a version such as 1.30 or 1.26.3`;
-      const reason = unsupportedReason(version);
-      if (reason) return `unsupported --nginx-version "${text}": ${reason}`;
-      return true;
+      return text === undefined ? true : (nginxVersionError(String(text)) ?? true);
     });
 }
 

@@ -14,7 +14,7 @@ export const validateCommand = defineCommand({
         .option('format', {
           choices: ['text', 'json'] as const,
           default: 'text' as const,
-          describe: 'text prints one problem per line to stderr; json prints {valid, target, problems[]} to stdout',
+          describe: 'text prints each problem to stderr on two lines, the located message and then its fix; json prints {valid, target, problems[]} to stdout',
         }),
     )
       .example('$0 validate shop.yaml', 'check shop.yaml for the nginx version it names')

@@ -41,8 +41,8 @@ export function createSchemaChecker(file: string, options: { codePrefix: string;
     schema,
     check(document) {
       if (context.validate(document.data)) return [];
-      const errors = simplify(context.validate.errors ?? []);
-      return dedupe(errors.map((error) => toProblem(error, document, context)));
+      const { errors, misspelt } = mergeMisspeltRequired(simplify(context.validate.errors ?? []));
+      return dedupe(errors.map((error) => toProblem(error, document, context, misspelt.get(error))));
     },
   };
 }
@@ -90,6 +90,40 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((error) => !dropped.has(error) && (error.keyword !== 'oneOf' || summaries.has(error)));
 }
 
+/**
+ * Finds unknown properties whose closest allowed name is a required property
+ * missing from the same object, such as `adress` next to a missing
+ * `address`. The typo causes both errors, so the "missing required" error is
+ * dropped and the unknown property's error names the property it stands for.
+ */
+function mergeMisspeltRequired(errors: ErrorObject[]): { errors: ErrorObject[]; misspelt: Map<ErrorObject, string> } {
+  const missing = new Map<string, ErrorObject>();
+  for (const error of errors) {
+    if (error.keyword !== 'required') continue;
+    missing.set(`${error.instancePath}|${String((error.params as { missingProperty: string }).missingProperty)}`, error);
+  }
+
+  const misspelt = new Map<ErrorObject, string>();
+  const absorbed = new Set<ErrorObject>();
+  for (const error of errors) {
+    if (error.keyword !== 'additionalProperties') continue;
+    const suggestion = closestMatch(additionalProperty(error), allowedProperties(error));
+    const required = suggestion === undefined ? undefined : missing.get(`${error.instancePath}|${suggestion}`);
+    if (required === undefined || absorbed.has(required)) continue;
+    absorbed.add(required);
+    misspelt.set(error, suggestion!);
+  }
+  return { errors: errors.filter((error) => !absorbed.has(error)), misspelt };
+}
+
+function additionalProperty(error: ErrorObject): string {
+  return String((error.params as { additionalProperty: string }).additionalProperty);
+}
+
+function allowedProperties(error: ErrorObject): string[] {
+  return Object.keys(((error.parentSchema ?? {}) as SchemaNode).properties ?? {});
+}
+
 /** True when an error shows that a oneOf branch does not describe this kind of value at all. */
 function isShapeMismatch(error: ErrorObject, instancePath: string): boolean {
   if (error.instancePath === instancePath) return error.keyword === 'type' || error.keyword === 'const' || error.keyword === 'enum';
@@ -97,7 +131,8 @@ function isShapeMismatch(error: ErrorObject, instancePath: string): boolean {
   return discriminant !== null && error.instancePath === `${instancePath}/${discriminant[1]}` && (error.keyword === 'const' || error.keyword === 'enum');
 }
 
-function toProblem(error: ErrorObject, spec: LoadedSpec, context: CheckerContext): Problem {
+/** `missingRequired` is the required property that an unknown property misspells, if any. */
+function toProblem(error: ErrorObject, spec: LoadedSpec, context: CheckerContext, missingRequired?: string): Problem {
   const parent = (error.parentSchema ?? {}) as SchemaNode;
   const fix = typeof parent['x-fix'] === 'string' ? parent['x-fix'] : undefined;
   const name = label(error.instancePath, context.documentLabel);
@@ -115,12 +150,17 @@ function toProblem(error: ErrorObject, spec: LoadedSpec, context: CheckerContext
       break;
     }
     case 'additionalProperties': {
-      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
-      const allowed = Object.keys((parent.properties ?? {}) as SchemaNode);
+      const extra = additionalProperty(error);
+      const allowed = allowedProperties(error);
       const suggestion = closestMatch(extra, allowed);
       pointer = toPointer([...parsePointer(error.instancePath), extra]);
       part = 'key';
       message = `unknown property "${extra}"${error.instancePath ? ` in ${name}` : ''}`;
+      if (missingRequired !== undefined) {
+        message += `, so the required property "${missingRequired}" is missing`;
+        hint = `did you mean "${missingRequired}"? Rename "${extra}" to "${missingRequired}"`;
+        break;
+      }
       hint = suggestion
         ? `did you mean "${suggestion}"? Allowed here: ${allowed.join(', ')}`
         : `remove it; allowed here: ${allowed.join(', ')}`;

@@ -92,8 +92,54 @@ describe('cli usage errors', () => {
   it('reports a missing spec argument without running the command', async () => {
     const run = await runCli(['validate']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Missing required argument: spec');
+    expect(run.stderr).toContain('h2sticky: missing argument SPEC\n');
     expect(run.stderr).not.toContain('cannot read spec file');
+  });
+
+  const usageHint = 'Run "h2sticky --help" or "h2sticky <command> --help" for usage.\n';
+  const range = 'a version from 1.22.0 to 1.31.x, such as 1.30 or 1.26.3';
+
+  // One case per command and kind of option: a choice, an nginx version, a number.
+  it.each([
+    [['build', 'fixtures/specs/shop.yaml', '--edition', 'enterprise'], 'invalid --edition "enterprise": expected oss or plus'],
+    [['build', 'fixtures/specs/shop.yaml', '--layout', 'nested'], 'invalid --layout "nested": expected full or http'],
+    [['build', 'fixtures/specs/shop.yaml', '--nginx-version', '1.21.6'], `invalid --nginx-version "1.21.6": expected ${range}`],
+    [['build', 'fixtures/specs/shop.yaml', '--nginx-version', 'latest'], `invalid --nginx-version "latest": expected ${range}`],
+    [['validate', 'fixtures/specs/shop.yaml', '--format', 'xml'], 'invalid --format "xml": expected text or json'],
+    [['validate', 'fixtures/specs/shop.yaml', '--nginx-version', '1.18'], `invalid --nginx-version "1.18": expected ${range}`],
+    [['lint', 'nginx.conf', '--nginx-version', '1.20'], `invalid --nginx-version "1.20": expected ${range}`],
+    [['lint', 'nginx.conf', '--edition', 'enterprise'], 'invalid --edition "enterprise": expected oss or plus'],
+    [['lint', 'nginx.conf', '--format', 'xml'], 'invalid --format "xml": expected stylish, json or sarif'],
+    [['lint', 'nginx.conf', '--fail-on', 'bad'], 'invalid --fail-on "bad": expected error, warning or info'],
+    [['init', 'new.yaml', '--nginx-version', '1.20'], `invalid --nginx-version "1.20": expected ${range}`],
+    [['init', 'new.yaml', '--edition', 'enterprise'], 'invalid --edition "enterprise": expected oss or plus'],
+    [['schema', '--kind', 'nginx'], 'invalid --kind "nginx": expected spec or scenario'],
+    [['parse', 'nginx.conf', '--indent', 'two'], 'invalid --indent "two": expected a whole number from 0 to 16'],
+    [['proxy', 'fixtures/specs/shop.yaml', '--drain-timeout', '-1'], 'invalid --drain-timeout "-1": expected a number of seconds of 0 or more'],
+    [['proxy', 'fixtures/specs/shop.yaml', '--log-level', 'loud'], 'invalid --log-level "loud": expected fatal, error, warn, info or debug'],
+    [['diff', '--random', 'many'], 'invalid --random "many": expected a whole number from 1 to 100000'],
+    [['diff', '--random', '5', '--seed', '1.5'], 'invalid --seed "1.5": expected a whole number from -2147483648 to 2147483647'],
+    [['diff', '-s', 'fixtures/scenarios', '--nginx-version', '1.30.6,1.20.2'], 'invalid --nginx-version "1.20.2": expected nginx releases from 1.22.0 to 1.31.x separated by commas, such as 1.22.1,1.30.6'],
+    [['diff', '-s', 'fixtures/scenarios', '--format', 'xml'], 'invalid --format "xml": expected text, json or junit'],
+  ])('words a bad value of %j as usage', async (argv, message) => {
+    const run = await runCli(argv, directory);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`h2sticky: ${message}\n${usageHint}`);
+  });
+
+  it('names both options that conflict', async () => {
+    const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--check', '--nginx-bin', 'nginx', '--nginx-image', 'nginx:1.30']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`h2sticky: --nginx-bin and --nginx-image cannot be used together; pass only one of them\n${usageHint}`);
+  });
+
+  it('keeps usage errors English under another locale', async () => {
+    const run = await execa('node', ['bin/h2sticky.js', 'build', 'fixtures/specs/shop.yaml', '--edition', 'enterprise'], {
+      reject: false,
+      env: { LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('h2sticky: invalid --edition "enterprise": expected oss or plus');
   });
 });
 
@@ -119,7 +165,7 @@ describe('cli messages for common mistakes', () => {
 
   it.each([
     ['latest', 'invalid --nginx-version "latest"'],
-    ['1.18', 'unsupported --nginx-version "1.18"'],
+    ['1.18', 'invalid --nginx-version "1.18"'],
   ])('rejects --nginx-version %s as a usage error', async (version, message) => {
     const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', version]);
     expect(run.code).toBe(2);
@@ -217,13 +263,13 @@ describe('cli help and docs', () => {
     const helpLine = help.slice(help.indexOf('  3  '), help.indexOf('  4  '));
     const readmeText = readme.slice(readme.indexOf('; 3 '), readme.indexOf('; 4 '));
     const guideRow = guide.split('\n').find((line) => line.startsWith('| 3 |')) ?? '';
-    for (const [where, text] of [['--help', helpLine], ['README.md', readmeText], ['docs/guide.md', guideRow]] as const) {
-      const flat = text.replace(/\s+/g, ' ');
-      expect(flat, where).toContain('the environment is not ready');
-      expect(flat, where).toContain('the Docker engine is not reachable');
-      expect(flat, where).toContain('a port');
-      expect(flat, where).toContain('in use');
-    }
+    const meaning = (text: string) => text.replace(/^[|;\s]*3\s*\|?\s*/, '').replace(/[|;\s]*$/, '').replace(/\s+/g, ' ');
+    const helpMeaning = meaning(helpLine);
+    expect(helpMeaning).toContain('the Docker engine is not reachable');
+    expect(helpMeaning).toContain("no nginx of the target's version line or edition exists for build --check");
+    expect(helpMeaning).toContain('a port the proxy needs is in use');
+    expect(meaning(readmeText), 'README.md').toBe(helpMeaning);
+    expect(meaning(guideRow), 'docs/guide.md').toBe(helpMeaning);
   });
 
   it('lists lint findings under exit code 1', async () => {

@@ -90,3 +90,35 @@ describe('spec with schema errors', () => {
     expect(problems.filter((problem) => problem.pointer === '/upstreams/app/affinity')).toEqual([{ code: 'spec.schema.required', pointer: '/upstreams/app/affinity' }]);
   });
 });
+
+describe('misspelt required property', () => {
+  const misspeltAddress = `h2sticky: 1
+upstreams:
+  app:
+    servers:
+      - adress: 127.0.0.1:9001
+servers:
+  - listen:
+      - port: 8080
+    locations:
+      - path: /
+        upstream: app
+`;
+
+  it('reports the typo once', () => {
+    const problems = validateLoadedSpec(loadSpecText(misspeltAddress, 'spec.yaml')).problems;
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.code).toBe('spec.schema.additionalProperties');
+    expect(problems[0]!.pointer).toBe('/upstreams/app/servers/0/adress');
+    expect(problems[0]!.message).toBe('unknown property "adress" in item 1 of "servers", so the required property "address" is missing');
+    expect(problems[0]!.hint).toBe('did you mean "address"? Rename "adress" to "address"');
+  });
+
+  it('keeps a missing property without a near miss', () => {
+    const problems = validate(misspeltAddress.replace('adress', 'weight: 2\n        host'));
+
+    expect(problems).toContainEqual({ code: 'spec.schema.required', pointer: '/upstreams/app/servers/0' });
+    expect(problems).toContainEqual({ code: 'spec.schema.additionalProperties', pointer: '/upstreams/app/servers/0/host' });
+  });
+});

@@ -12,37 +12,11 @@ import { describe, expect, it } from 'vitest';
 
 import { packagePath } from '../../../src/paths.js';
 import { loadScenarioText } from '../../../src/diff/scenario/load.js';
-
-type SchemaNode = { $ref?: string; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode | boolean; items?: SchemaNode };
+import { schemaPropertyPaths, type SchemaNode } from '../../helpers/schema-paths.js';
 
 const schema = JSON.parse(readFileSync(packagePath('schemas', 'scenario.schema.json'), 'utf8')) as SchemaNode & { $defs: Record<string, SchemaNode> };
 const docs = readFileSync(packagePath('docs', 'diff.md'), 'utf8');
-
-/** Lists the path of every field in the schema. */
-function fieldPaths(): string[] {
-  const paths: string[] = [];
-  const expanded = new Set<string>();
-
-  const walk = (node: SchemaNode, prefix: string) => {
-    if (node.$ref !== undefined) {
-      const name = node.$ref.replace('#/$defs/', '');
-      if (expanded.has(name)) return;
-      expanded.add(name);
-      walk(schema.$defs[name]!, prefix);
-      return;
-    }
-    for (const [key, child] of Object.entries(node.properties ?? {})) {
-      const path = prefix === '' ? key : `${prefix}.${key}`;
-      paths.push(path);
-      walk(child, path === 'steps' ? '' : path);
-    }
-    if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${prefix}.NAME`);
-    if (node.items !== undefined) walk(node.items, prefix);
-  };
-
-  walk(schema, '');
-  return paths;
-}
+const fieldPaths = () => schemaPropertyPaths(schema, 'steps');
 
 describe('scenario documentation', () => {
   it('finds the schema fields', () => {
