@@ -59,6 +59,18 @@ export class EnvironmentError extends Error {
   }
 }
 
+/**
+ * Raised for a failure that no input explains, such as a rewrite of a valid
+ * spec that no longer compiles; the CLI asks the user to report it and exits
+ * with 4.
+ */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InternalError';
+  }
+}
+
 /** Formats a problem as `file:line:col: severity: message (pointer)` with the hint on a second line. */
 export function formatProblem(problem: Problem): string {
   const location = [problem.file, problem.line, problem.column].filter((part) => part !== undefined).join(':');
