@@ -227,6 +227,23 @@ describe('h2sticky diff', () => {
     expect(errors).toEqual(['    listens-twice.yaml:13:9: error: this server listens on 127.0.0.1:18443 twice [/servers/0/listen/2]']);
   });
 
+  it('names --nginx in the fix for a missing nginx', async () => {
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local:/nonexistent/nginx']);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('nginx not found: /nonexistent/nginx does not exist or is not executable');
+    expect(run.stderr).toContain('fix: install nginx, for example `apt-get install nginx`, or pass --nginx local:PATH\n');
+    expect(run.stderr).not.toContain('--nginx-bin');
+  });
+
+  it('names --nginx in the fix for a non-nginx binary', async () => {
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local:/bin/true']);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('fix: pass the path of an nginx binary (--nginx local:PATH), or a Docker image with nginx (--nginx docker:IMAGE)');
+    expect(run.stderr).not.toContain('--nginx-bin');
+  });
+
   it('rejects a version the local nginx lacks', async (context) => {
     const local = useOrSkip(context, await findLocalNginx());
     const { version } = await readNginxBuildInfo(local);
