@@ -159,7 +159,7 @@ describe('build --check', () => {
     const run = await runCli(['build', 'fixtures/specs/shop.yaml', '--nginx-version', `${line}.0`, '--check', '-o', output]);
     expect(run.code).toBe(3);
     expect(existsSync(output)).toBe(false);
-    expect(run.stderr).toContain(`but the local nginx is ${nginx.version} and no h2sticky/nginx image of nginx ${line} exists on`);
+    expect(run.stderr).toContain(`but the local nginx is ${nginx.version}, and no h2sticky/nginx image of nginx ${line} exists on`);
     expect(run.stderr).toContain('pass --nginx-image with an nginx image of that line');
     // The script builds only the lines of Debian's suites, and none of them is 1.28.
     expect(run.stderr).not.toContain('scripts/nginx-images.sh');
