@@ -52,10 +52,26 @@ export class EnvironmentError extends Error {
   /** What the user can do to provide the missing program or service. */
   readonly fix: string;
 
-  constructor(message: string, fix: string) {
+  /** Code of the missing program, so a caller can recognize the error without reading its text: `nginx-not-found`, `not-nginx`. */
+  readonly code: string | undefined;
+
+  constructor(message: string, fix: string, code?: string) {
     super(message);
     this.name = 'EnvironmentError';
     this.fix = fix;
+    this.code = code;
+  }
+}
+
+/**
+ * Raised for a failure that no input explains, such as a rewrite of a valid
+ * spec that no longer compiles; the CLI asks the user to report it and exits
+ * with 4.
+ */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InternalError';
   }
 }
 

@@ -10,7 +10,7 @@ import { describeTarget } from '../spec/target.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { defineCommand } from './command.js';
 import { printProblems, rejectionSummary } from './report.js';
-import { targetOptions, targetOverride } from './shared-options.js';
+import { namingNginxOptions, targetOptions, targetOverride } from './shared-options.js';
 
 /** File names used when --output names a directory. */
 const defaultFileNames: Record<Layout, string> = { full: 'nginx.conf', http: 'h2sticky.conf' };
@@ -52,51 +52,52 @@ export const buildCommand = defineCommand({
       .example('$0 build shop.yaml --nginx-version 1.22.1', 'print the config for Debian 12 nginx (emulated sticky)')
       .example('$0 build shop.yaml -o nginx.conf --check', 'write nginx.conf only if nginx of the target\'s line accepts it')
       .example('$0 build shop.yaml --check --nginx-image IMG', 'check in the Docker image IMG, such as h2sticky/nginx:1.30.6'),
-  run: async (args, io) => {
-    // Loaded here rather than at the top, so that other commands start without the compiler's packages.
-    const { compileSpecFile } = await import('../compile.js');
-    const result = await compileSpecFile(args.spec, { target: targetOverride(args), layout: args.layout });
-    printProblems(io, result.problems);
-    if (!result.config || !result.plan) {
-      io.err(`h2sticky: ${args.spec} ${rejectionSummary(result.problems)}; nothing was written\n`);
-      return ExitCode.invalidInput;
-    }
-    for (const note of result.plan.notes) io.err(`note: ${note.message}\n`);
-
-    const path = args.output === undefined ? undefined : await outputPath(resolve(io.cwd, args.output), args.output.endsWith('/'), args.layout);
-    if (args.check) {
-      let source: NginxSource;
-      if (args['nginx-image'] !== undefined) source = { kind: 'docker', image: args['nginx-image'] };
-      else if (args['nginx-bin'] !== undefined) source = { kind: 'local', bin: args['nginx-bin'] };
-      else {
-        const { chooseDefaultCheckSource } = await import('../nginx/check-source.js');
-        const chosen = await chooseDefaultCheckSource(result.plan);
-        source = chosen.source;
-        if (chosen.notice !== undefined) io.err(`note: ${chosen.notice}\n`);
+  run: async (args, io) =>
+    namingNginxOptions({ binary: '--nginx-bin PATH', image: '--nginx-image IMAGE' }, async () => {
+      // Loaded here rather than at the top, so that other commands start without the compiler's packages.
+      const { compileSpecFile } = await import('../compile.js');
+      const result = await compileSpecFile(args.spec, { target: targetOverride(args), layout: args.layout });
+      printProblems(io, result.problems);
+      if (!result.config || !result.plan) {
+        io.err(`h2sticky: ${args.spec} ${rejectionSummary(result.problems)}; nothing was written\n`);
+        return ExitCode.invalidInput;
       }
-      const { checkPlan } = await import('../nginx/check.js');
-      const check = await checkPlan(result.plan, { source, layout: args.layout, fileName: path ?? 'generated.conf' });
-      reportCheck(io, check, result.config, source, path ?? 'generated.conf');
-      if (!check.ok) {
-        io.err('h2sticky: nginx rejected the generated configuration; nothing was written\n');
-        return ExitCode.findings;
-      }
-    }
+      for (const note of result.plan.notes) io.err(`note: ${note.message}\n`);
 
-    if (path === undefined) {
-      io.out(result.config);
+      const path = args.output === undefined ? undefined : await outputPath(resolve(io.cwd, args.output), args.output.endsWith('/'), args.layout);
+      if (args.check) {
+        let source: NginxSource;
+        if (args['nginx-image'] !== undefined) source = { kind: 'docker', image: args['nginx-image'] };
+        else if (args['nginx-bin'] !== undefined) source = { kind: 'local', bin: args['nginx-bin'] };
+        else {
+          const { chooseDefaultCheckSource } = await import('../nginx/check-source.js');
+          const chosen = await chooseDefaultCheckSource(result.plan);
+          source = chosen.source;
+          if (chosen.notice !== undefined) io.err(`note: ${chosen.notice}\n`);
+        }
+        const { checkPlan } = await import('../nginx/check.js');
+        const check = await checkPlan(result.plan, { source, layout: args.layout, fileName: path ?? 'generated.conf' });
+        reportCheck(io, check, result.config, source, path ?? 'generated.conf');
+        if (!check.ok) {
+          io.err('h2sticky: nginx rejected the generated configuration; nothing was written\n');
+          return ExitCode.findings;
+        }
+      }
+
+      if (path === undefined) {
+        io.out(result.config);
+        return ExitCode.ok;
+      }
+
+      const written = await writeOutput(path, result.config);
+      if (written.failure !== undefined) {
+        io.err(`h2sticky: cannot write ${path}: ${written.failure}; choose another --output\n`);
+        return ExitCode.invalidInput;
+      }
+      if (written.createdDirectory !== undefined) io.err(`created directory ${dirname(path)}\n`);
+      io.err(`wrote ${path} for ${describeTarget(result.plan.target)}\n`);
       return ExitCode.ok;
-    }
-
-    const written = await writeOutput(path, result.config);
-    if (written.failure !== undefined) {
-      io.err(`h2sticky: cannot write ${path}: ${written.failure}; choose another --output\n`);
-      return ExitCode.invalidInput;
-    }
-    if (written.createdDirectory !== undefined) io.err(`created directory ${dirname(path)}\n`);
-    io.err(`wrote ${path} for ${describeTarget(result.plan.target)}\n`);
-    return ExitCode.ok;
-  },
+    }),
 });
 
 /** Prints nginx's verdict with each message followed by the generated line it points at. */

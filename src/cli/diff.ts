@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { countOf } from '../util/plural.js';
 import { defineCommand, type CliIO } from './command.js';
 import { printProblems } from './report.js';
-import { invalidOptionValue, numberOptionError } from './shared-options.js';
+import { invalidOptionValue, namingNginxOptions, numberOptionError } from './shared-options.js';
 import { parseVersion, supportedRangeText, unsupportedReason } from '../nginx/version.js';
 
 const formats = ['text', 'json', 'junit'] as const;
@@ -57,53 +57,54 @@ export const diffCommand = defineCommand({
       .example('$0 diff shop.yaml -s my-scenario.yaml --nginx docker:h2sticky/nginx:1.30.6', 'your spec and scenario on nginx 1.30.6 in Docker')
       .example('$0 diff -s fixtures/scenarios/drain.yaml --nginx-version 1.22.1,1.26.3,1.30.6', 'one scenario on three nginx versions, as one table')
       .example('$0 diff --random 200 --seed 7 --nginx docker:h2sticky/nginx:1.30.6', '200 random scenarios; a divergence is shrunk into diff-failures/'),
-  run: async (args, io) => {
-    if (args.scenario === undefined && args.random === undefined) {
-      io.err('h2sticky: name scenarios with --scenario FILE|DIR, or generate them with --random N\n');
-      return ExitCode.invalidInput;
-    }
+  run: async (args, io) =>
+    namingNginxOptions({ binary: '--nginx local:PATH', image: '--nginx docker:IMAGE' }, async () => {
+      if (args.scenario === undefined && args.random === undefined) {
+        io.err('h2sticky: name scenarios with --scenario FILE|DIR, or generate them with --random N\n');
+        return ExitCode.invalidInput;
+      }
 
-    const explained = await loadExplained(args.explained, io);
-    if (!explained) return ExitCode.invalidInput;
+      const explained = await loadExplained(args.explained, io);
+      if (!explained) return ExitCode.invalidInput;
 
-    let spec: ResolvedSpec | undefined;
-    if (args.spec !== undefined) {
-      const loaded = await loadSpecDocument(resolve(io.cwd, args.spec));
-      printProblems(io, loaded.problems);
-      if (!loaded.spec) return ExitCode.invalidInput;
-      spec = loaded.spec;
-    }
+      let spec: ResolvedSpec | undefined;
+      if (args.spec !== undefined) {
+        const loaded = await loadSpecDocument(resolve(io.cwd, args.spec));
+        printProblems(io, loaded.problems);
+        if (!loaded.spec) return ExitCode.invalidInput;
+        spec = loaded.spec;
+      }
 
-    const versions = args['nginx-version']?.split(',').map((version) => version.trim()).filter((version) => version !== '');
-    const targets = await resolveNginxTargets(args.nginx === undefined ? undefined : parseNginxSource(args.nginx), versions);
+      const versions = args['nginx-version']?.split(',').map((version) => version.trim()).filter((version) => version !== '');
+      const targets = await resolveNginxTargets(args.nginx === undefined ? undefined : parseNginxSource(args.nginx), versions);
 
-    if (args.random !== undefined) {
-      return runRandom(io, { count: Number(args.random), seed: args.seed === undefined ? 1 : Number(args.seed), spec, targets, explained, shrunkDirectory: resolve(io.cwd, args['shrunk-dir']) }, args);
-    }
+      if (args.random !== undefined) {
+        return runRandom(io, { count: Number(args.random), seed: args.seed === undefined ? 1 : Number(args.seed), spec, targets, explained, shrunkDirectory: resolve(io.cwd, args['shrunk-dir']) }, args);
+      }
 
-    const loaded = await loadScenarioPaths((args.scenario ?? []).map((path) => resolve(io.cwd, path)));
-    // Every scenario is checked against its spec too, from its valid parts when it has problems, so that one run lists every problem.
-    const checked = await resolveScenarioSpecs([...loaded.scenarios, ...loaded.partial], spec);
-    const problems = [...loaded.problems, ...checked.problems];
-    printProblems(io, problems.map((problem) => relativeProblem(problem, io.cwd)));
-    if (problems.length > 0 || loaded.scenarios.length === 0) {
-      io.err(loaded.scenarios.length === 0 && problems.length === 0 ? 'h2sticky: no scenario files found\n' : 'h2sticky: the scenarios are invalid; nothing was run\n');
-      return ExitCode.invalidInput;
-    }
-    const scenarios = loaded.scenarios.map((scenario) => ({ ...scenario, file: relativePath(scenario.file, io.cwd) }));
+      const loaded = await loadScenarioPaths((args.scenario ?? []).map((path) => resolve(io.cwd, path)));
+      // Every scenario is checked against its spec too, from its valid parts when it has problems, so that one run lists every problem.
+      const checked = await resolveScenarioSpecs([...loaded.scenarios, ...loaded.partial], spec);
+      const problems = [...loaded.problems, ...checked.problems];
+      printProblems(io, problems.map((problem) => relativeProblem(problem, io.cwd)));
+      if (problems.length > 0 || loaded.scenarios.length === 0) {
+        io.err(loaded.scenarios.length === 0 && problems.length === 0 ? 'h2sticky: no scenario files found\n' : 'h2sticky: the scenarios are invalid; nothing was run\n');
+        return ExitCode.invalidInput;
+      }
+      const scenarios = loaded.scenarios.map((scenario) => ({ ...scenario, file: relativePath(scenario.file, io.cwd) }));
 
-    const progress = new ProgressBar(scenarios.reduce((sum, scenario) => sum + requestCount(scenario), 0) * targets.length, io.err, io.errIsTTY);
-    const results = await runScenarios({
-      scenarios,
-      ...(spec ? { spec } : {}),
-      targets,
-      explained,
-      onScenarioStart: (scenario, target) => progress.setLabel(`${scenario.name} on nginx ${target.version}`),
-      onRequestsDone: (count) => progress.advance(count),
-    });
-    progress.finish();
-    return report(io, results, { targets, explained }, args);
-  },
+      const progress = new ProgressBar(scenarios.reduce((sum, scenario) => sum + requestCount(scenario), 0) * targets.length, io.err, io.errIsTTY);
+      const results = await runScenarios({
+        scenarios,
+        ...(spec ? { spec } : {}),
+        targets,
+        explained,
+        onScenarioStart: (scenario, target) => progress.setLabel(`${scenario.name} on nginx ${target.version}`),
+        onRequestsDone: (count) => progress.advance(count),
+      });
+      progress.finish();
+      return report(io, results, { targets, explained }, args);
+    }),
 });
 
 /** Returns the first usage error in --random, --seed or --nginx-version, or true when they are valid. */

@@ -15,7 +15,7 @@ import { parseTarget, type Target } from '../lint/target.js';
 import { parseVersion, supportedRangeText, unsupportedReason } from '../nginx/version.js';
 import { parseNginxSource, type NginxSource } from '../nginx/runner/source.js';
 import { defineCommand, type CliIO } from './command.js';
-import { nginxVersionError } from './shared-options.js';
+import { namingNginxOptions, nginxVersionError } from './shared-options.js';
 
 interface LintArgs {
   files: string[];
@@ -48,61 +48,62 @@ export const lintCommand = defineCommand<LintArgs>({
       .example('$0 lint /etc/nginx/nginx.conf --nginx-version 1.22.1', 'lint for Debian 12 nginx')
       .example('$0 lint nginx.conf --format sarif > lint.sarif', 'write SARIF for a code-scanning service')
       .example('$0 lint nginx.conf --nginx local', 'also run the local nginx -t and merge its messages'),
-  run: async (args, io) => {
-    if (args['list-rules']) {
-      for (const rule of allRules) io.out(`${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.description}\n`);
-      return ExitCode.ok;
-    }
-    if (args.files.length === 0) {
-      throw new InputError([{ code: 'missing-file', severity: 'error', message: 'no configuration file given', hint: 'Run "h2sticky lint /etc/nginx/nginx.conf".' }], 'nothing to lint');
-    }
-
-    const { config } = await loadLintConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
-    const chosenVersion = args['nginx-version'] ?? config.nginxVersion;
-    let target = parseTarget(chosenVersion, args.edition ?? config.edition, args['nginx-version'] ? '--nginx-version' : 'nginxVersion');
-    const failOn = args['fail-on'] ?? config.failOn ?? 'warning';
-    const source = args.nginx === undefined ? undefined : parseNginxSource(args.nginx);
-
-    const parsedFiles = args.files.map((file) => ({ file: resolve(io.cwd, file), parsed: parseConfigFile(resolve(io.cwd, file)) }));
-    const parseErrors: ParseError[] = parsedFiles.flatMap(({ parsed }) => parsed.payload.errors);
-    if (parseErrors.length > 0) {
-      const failure = parseFailure(parseErrors, 'linted');
-      if (args.format === 'stylish') throw failure;
-      return writeParseFailure(failure, args.format, target, io);
-    }
-
-    const findings: Finding[] = [];
-    let suppressed = 0;
-    const checkedVersions = new Set<string>();
-    for (const { file, parsed } of parsedFiles) {
-      const check = source === undefined ? undefined : await runNginxCheckLazily(file, parsed.payload, source);
-      if (check && chosenVersion === undefined) target = targetOfCheckedNginx(target, check.version);
-
-      const result = lintParsed(parsed, config.rules ? { target, rules: config.rules } : { target });
-      findings.push(...(check ? check.merge(result.findings) : result.findings));
-      suppressed += result.suppressed;
-      if (check) {
-        for (const notice of check.notices) io.err(`note: ${notice}\n`);
-        io.err(`nginx ${check.version} -t ${check.ok ? 'accepted' : 'rejected'} ${file}\n`);
-        checkedVersions.add(check.version);
+  run: async (args, io) =>
+    namingNginxOptions({ binary: '--nginx local:PATH', image: '--nginx docker:IMAGE' }, async () => {
+      if (args['list-rules']) {
+        for (const rule of allRules) io.out(`${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.description}\n`);
+        return ExitCode.ok;
       }
-    }
-    if (chosenVersion !== undefined) {
-      for (const version of checkedVersions) {
-        if (version === target.version) continue;
-        io.err(
-          `note: nginx -t checked the files with nginx ${version}, not with nginx ${target.version} that --nginx-version names; ` +
-            `the nginx-t findings are about ${version}. For ${target.version}, pass an nginx of that version: --nginx local:PATH or --nginx docker:IMAGE\n`,
-        );
+      if (args.files.length === 0) {
+        throw new InputError([{ code: 'missing-file', severity: 'error', message: 'no configuration file given', hint: 'Run "h2sticky lint /etc/nginx/nginx.conf".' }], 'nothing to lint');
       }
-    }
 
-    if (args.format === 'json') io.out(formatJson(findings, target, suppressed));
-    else if (args.format === 'sarif') io.out(formatSarif(findings, allRules, target, io.cwd));
-    else io.out(formatStylish(findings));
+      const { config } = await loadLintConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+      const chosenVersion = args['nginx-version'] ?? config.nginxVersion;
+      let target = parseTarget(chosenVersion, args.edition ?? config.edition, args['nginx-version'] ? '--nginx-version' : 'nginxVersion');
+      const failOn = args['fail-on'] ?? config.failOn ?? 'warning';
+      const source = args.nginx === undefined ? undefined : parseNginxSource(args.nginx);
 
-    return findings.some((finding) => severityAtLeast(finding.severity, failOn)) ? ExitCode.findings : ExitCode.ok;
-  },
+      const parsedFiles = args.files.map((file) => ({ file: resolve(io.cwd, file), parsed: parseConfigFile(resolve(io.cwd, file)) }));
+      const parseErrors: ParseError[] = parsedFiles.flatMap(({ parsed }) => parsed.payload.errors);
+      if (parseErrors.length > 0) {
+        const failure = parseFailure(parseErrors, 'linted');
+        if (args.format === 'stylish') throw failure;
+        return writeParseFailure(failure, args.format, target, io);
+      }
+
+      const findings: Finding[] = [];
+      let suppressed = 0;
+      const checkedVersions = new Set<string>();
+      for (const { file, parsed } of parsedFiles) {
+        const check = source === undefined ? undefined : await runNginxCheckLazily(file, parsed.payload, source);
+        if (check && chosenVersion === undefined) target = targetOfCheckedNginx(target, check.version);
+
+        const result = lintParsed(parsed, config.rules ? { target, rules: config.rules } : { target });
+        findings.push(...(check ? check.merge(result.findings) : result.findings));
+        suppressed += result.suppressed;
+        if (check) {
+          for (const notice of check.notices) io.err(`note: ${notice}\n`);
+          io.err(`nginx ${check.version} -t ${check.ok ? 'accepted' : 'rejected'} ${file}\n`);
+          checkedVersions.add(check.version);
+        }
+      }
+      if (chosenVersion !== undefined) {
+        for (const version of checkedVersions) {
+          if (version === target.version) continue;
+          io.err(
+            `note: nginx -t checked the files with nginx ${version}, not with nginx ${target.version} that --nginx-version names; ` +
+              `the nginx-t findings are about ${version}. For ${target.version}, pass an nginx of that version: --nginx local:PATH or --nginx docker:IMAGE\n`,
+          );
+        }
+      }
+
+      if (args.format === 'json') io.out(formatJson(findings, target, suppressed));
+      else if (args.format === 'sarif') io.out(formatSarif(findings, allRules, target, io.cwd));
+      else io.out(formatStylish(findings));
+
+      return findings.some((finding) => severityAtLeast(finding.severity, failOn)) ? ExitCode.findings : ExitCode.ok;
+    }),
 });
 
 /**

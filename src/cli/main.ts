@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 
 import type yargsFactory from 'yargs';
 
-import { EnvironmentError, ExitCode, InputError, formatProblem, type ExitCodeValue } from '../problems.js';
+import { EnvironmentError, ExitCode, InputError, InternalError, formatProblem, type ExitCodeValue } from '../problems.js';
 import { toolVersion } from '../version.js';
 import { closestMatch } from '../util/suggest.js';
 import type { CliIO, CommandDefinition } from './command.js';
@@ -197,6 +197,10 @@ function reportError(error: unknown, io: CliIO): ExitCodeValue | 4 {
   if (error instanceof EnvironmentError) {
     io.err(`h2sticky: ${error.message}\n  fix: ${error.fix}\n`);
     return ExitCode.environment;
+  }
+  if (error instanceof InternalError) {
+    io.err(`h2sticky: internal error: ${error.message}\nThis is a bug in h2sticky; please report it with the input and this output.\n`);
+    return 4;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.err(`h2sticky: internal error: ${detail}\n`);

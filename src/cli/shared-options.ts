@@ -1,5 +1,8 @@
 import type { Argv } from 'yargs';
 
+import { nginxBinaryErrorCodes, nginxBinaryFix, type NginxSourceOptions } from '../nginx/runner/source.js';
+import { EnvironmentError, type ExitCodeValue } from '../problems.js';
+
 import { parseVersion, supportedRangeText, unsupportedReason, type Edition } from '../nginx/version.js';
 import type { TargetOverride } from '../spec/target.js';
 
@@ -68,4 +71,20 @@ export function targetOverride(args: { 'nginx-version'?: string | undefined; edi
     ...(nginxVersion !== undefined ? { nginxVersion } : {}),
     ...(args.edition !== undefined ? { edition: args.edition } : {}),
   };
+}
+
+/**
+ * Runs a command's work so that an nginx-binary error from the runner, which
+ * build, lint and diff share, names the options of that command.
+ */
+export async function namingNginxOptions(options: NginxSourceOptions, work: () => Promise<ExitCodeValue>): Promise<ExitCodeValue> {
+  const codes: readonly (string | undefined)[] = Object.values(nginxBinaryErrorCodes);
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof EnvironmentError && error.code !== undefined && codes.includes(error.code)) {
+      throw new EnvironmentError(error.message, nginxBinaryFix(error.code, options), error.code);
+    }
+    throw error;
+  }
 }

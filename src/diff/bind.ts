@@ -6,6 +6,7 @@
 
 import type { Problem } from '../problems.js';
 import type { SpecDocument, SpecListener } from '../spec/types.js';
+import { listenerKey } from './listeners.js';
 import type { Scenario, ScenarioRequest } from './scenario/types.js';
 import type { ConnectionRoute } from './step-runner.js';
 
@@ -46,7 +47,7 @@ export function bindScenario(scenario: Scenario, spec: SpecDocument, backendName
   for (const client of scenario.clients) {
     for (const connection of client.connections) {
       const pointer = `/clients/${client.name}/connections/${connection.name}`;
-      const route = routeFor(spec, connection.protocol, connection.port);
+      const route = routeFor(spec, connection.protocol, connection.port, connection.address);
       if ('error' in route) {
         problem('scenario.no-listener', pointer, `connection "${connection.name}" of client "${client.name}": ${route.error}`, route.hint);
         continue;
@@ -57,10 +58,13 @@ export function bindScenario(scenario: Scenario, spec: SpecDocument, backendName
   return { routes, problems };
 }
 
-function routeFor(spec: SpecDocument, protocol: ConnectionRoute['protocol'] | 'auto', port: number | undefined): ConnectionRoute | { error: string; hint: string } {
+function routeFor(spec: SpecDocument, protocol: ConnectionRoute['protocol'] | 'auto', port: number | undefined, address: string | undefined): ConnectionRoute | { error: string; hint: string } {
   const listeners = (spec.servers ?? []).flatMap((server) => (server.listen ?? []).map((listener) => ({ listener, authority: server.server_names?.find((name) => /^[A-Za-z0-9.-]+$/.test(name)) ?? 'localhost' })));
-  const candidates = port === undefined ? listeners : listeners.filter(({ listener }) => listener.port === port);
-  if (candidates.length === 0) return { error: `the spec has no listener on port ${port}`, hint: `use a port the spec listens on: ${listeners.map(({ listener }) => listener.port).join(', ')}` };
+  const candidates = listeners.filter(({ listener }) => (port === undefined || listener.port === port) && (address === undefined || (listener.address ?? '*') === address));
+  if (candidates.length === 0) {
+    const known = [...new Set(listeners.map(({ listener }) => listenerKey(listener)))].join(', ');
+    return { error: `the spec has no listener on ${describeListener(port, address)}`, hint: `use an address and port the spec listens on: ${known}` };
+  }
 
   const serves: Record<ConnectionRoute['protocol'], (listener: SpecListener) => boolean> = {
     h2: (listener) => listener.tls === true && listener.http2 === true,
@@ -71,14 +75,21 @@ function routeFor(spec: SpecDocument, protocol: ConnectionRoute['protocol'] | 'a
   const order: ConnectionRoute['protocol'][] = protocol === 'auto' ? ['h2', 'h2c', 'http1'] : [protocol];
   for (const wanted of order) {
     const found = candidates.find(({ listener }) => serves[wanted](listener));
-    if (found) return { protocol: wanted, specPort: found.listener.port, authority: found.authority };
+    if (found) return { protocol: wanted, listener: listenerKey(found.listener), authority: found.authority };
   }
 
   // A plain port that the spec keeps HTTP/2-only still takes HTTP/1.1 connections, which nginx then rejects; a scenario may show that.
   if (protocol === 'http1') {
     const plain = candidates.find(({ listener }) => listener.tls !== true);
-    if (plain) return { protocol, specPort: plain.listener.port, authority: plain.authority };
+    if (plain) return { protocol, listener: listenerKey(plain.listener), authority: plain.authority };
   }
-  const where = port === undefined ? 'the spec has no listener' : `the listener on port ${port} is not one`;
+  const where = port === undefined && address === undefined ? 'the spec has no listener' : `the listener on ${describeListener(port, address)} is not one`;
   return { error: `${where} that serves ${protocol === 'auto' ? 'HTTP' : protocol}`, hint: 'pick another protocol or port for the connection, or add such a listener to the spec' };
+}
+
+/** Names the listener a connection asks for: `port 8443`, `address [::1]` or `[::1]:8443`. */
+function describeListener(port: number | undefined, address: string | undefined): string {
+  if (address === undefined) return `port ${port}`;
+  if (port === undefined) return `address ${address}`;
+  return listenerKey({ address, port });
 }

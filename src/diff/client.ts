@@ -38,6 +38,8 @@ export interface OutgoingRequest {
 
 export interface ConnectionTarget {
   protocol: ConnectionProtocol;
+  /** Loopback address of the server: 127.0.0.1 or ::1, without brackets. */
+  host: string;
   port: number;
   /** Loopback address the client connects from. */
   localAddress: string;
@@ -120,13 +122,13 @@ class Http2Connection implements ClientConnection {
   }
 
   private connect(): Promise<ClientHttp2Session> {
-    const { protocol, port, localAddress, serverName } = this.target;
+    const { protocol, host, port, localAddress, serverName } = this.target;
     const tls = protocol === 'h2';
-    const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+    const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const createConnection = () =>
       tls
-        ? connectTls({ socket: connectTcp({ host: '127.0.0.1', port, localAddress }), ...tlsOptions(serverName), ALPNProtocols: ['h2'] })
-        : connectTcp({ host: '127.0.0.1', port, localAddress });
+        ? connectTls({ socket: connectTcp({ host, port, localAddress }), ...tlsOptions(serverName), ALPNProtocols: ['h2'] })
+        : connectTcp({ host, port, localAddress });
     const session = connectHttp2(url, { createConnection });
 
     return new Promise((resolve, reject) => {
@@ -232,7 +234,7 @@ class Http1Connection implements ClientConnection {
 
       const outgoing = send(
         {
-          host: '127.0.0.1',
+          host: this.target.host,
           port: this.target.port,
           method: request.method,
           path: request.path,

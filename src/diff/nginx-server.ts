@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Plan } from '../plan/types.js';
 import { renderConfig } from '../nginx/render.js';
 import { formatNginxSource, type NginxSource } from '../nginx/runner/source.js';
-import { startNginx, type RunningNginx } from '../nginx/runner/start.js';
+import { startNginx, type ListenSocket, type RunningNginx } from '../nginx/runner/start.js';
 import type { AccessRecord, ServerUnderTest } from './server-under-test.js';
 import { diffAccessLogPath, testCertificatePaths } from './testbed.js';
 
@@ -42,7 +42,7 @@ export class NginxServer implements ServerUnderTest {
       config: this.configFor(plan),
       layout: 'full',
       fileName: 'nginx.conf',
-      ports: listenerPorts(plan),
+      ports: listenSockets(plan),
       mounts: [testCertificatePaths.directory],
     });
     this.logOffset = 0;
@@ -50,7 +50,7 @@ export class NginxServer implements ServerUnderTest {
 
   async reload(plan: Plan): Promise<void> {
     const running = this.requireRunning();
-    await running.reload({ config: this.configFor(plan), layout: 'full', fileName: 'nginx.conf' }, { ports: listenerPorts(plan) });
+    await running.reload({ config: this.configFor(plan), layout: 'full', fileName: 'nginx.conf' }, { ports: listenSockets(plan) });
   }
 
   async takeAccessRecords(): Promise<AccessRecord[]> {
@@ -88,9 +88,15 @@ export class NginxServer implements ServerUnderTest {
   }
 }
 
-/** Lists the distinct ports a Plan listens on. */
-export function listenerPorts(plan: Plan): number[] {
-  return [...new Set(plan.servers.flatMap((server) => server.listeners.map((listener) => listener.port)))];
+/** Lists the distinct sockets a Plan listens on; an IPv6 address loses its brackets, and no address means 127.0.0.1. */
+export function listenSockets(plan: Plan): ListenSocket[] {
+  const sockets = new Map<string, ListenSocket>();
+  for (const listener of plan.servers.flatMap((server) => server.listeners)) {
+    const address = listener.address ?? '127.0.0.1';
+    const host = address.startsWith('[') ? address.slice(1, -1) : address;
+    sockets.set(`${host} ${listener.port}`, { host, port: listener.port });
+  }
+  return [...sockets.values()];
 }
 
 function parseAccessLine(line: string): AccessRecord {

@@ -6,7 +6,6 @@
  */
 
 import { hasErrors, type Problem } from '../problems.js';
-import { freePort } from '../util/free-port.js';
 import { versionInRange, formatVersionRange } from '../nginx/runner/version.js';
 import { bindScenario } from './bind.js';
 import { explanationFacts, type ExplainedDifference } from './explained.js';
@@ -14,7 +13,8 @@ import { statusOf, type ScenarioRunResult } from './result.js';
 import type { Scenario } from './scenario/types.js';
 import type { ServerUnderTest } from './server-under-test.js';
 import { StepRunner, type Side } from './step-runner.js';
-import { BackendSet, compileForVersion, loopbackSpec, specPorts, withPorts, type ResolvedSpec } from './testbed.js';
+import { allocateListeners, listenAddress, listenerKey, type LoopbackEndpoint } from './listeners.js';
+import { BackendSet, compileForVersion, loopbackSpec, withListeners, type ResolvedSpec } from './testbed.js';
 
 export interface DiffSessionOptions {
   /** The version of the nginx under test; Plans are compiled for it. */
@@ -30,7 +30,8 @@ export interface DiffSessionOptions {
 
 export class DiffSession {
   private started = false;
-  private readonly ports: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  /** Each side's loopback sockets by spec listener key; kept across scenarios, so reloads keep the sockets. */
+  private readonly listeners: [Map<string, LoopbackEndpoint>, Map<string, LoopbackEndpoint>] = [new Map(), new Map()];
 
   constructor(private readonly options: DiffSessionOptions) {}
 
@@ -64,7 +65,7 @@ export class DiffSession {
 
     try {
       await backends.start();
-      const prepared = await this.prepare(spec, backends);
+      const prepared = await this.prepare(spec, backends, scenario.file);
       if ('problems' in prepared) return finish({ status: 'error', reason: `the spec does not compile for nginx ${this.options.nginxVersion}`, problems: prepared.problems });
 
       try {
@@ -97,21 +98,22 @@ export class DiffSession {
     await Promise.all(servers.map((server) => server.stop()));
   }
 
-  private async prepare(spec: ResolvedSpec, backends: BackendSet): Promise<{ sides: [Side, Side]; warnings: Problem[] } | { problems: Problem[] }> {
-    for (const port of specPorts(spec.document)) {
-      for (const ports of this.ports) if (!ports.has(port)) ports.set(port, await freePort());
-    }
+  private async prepare(spec: ResolvedSpec, backends: BackendSet, scenarioFile: string): Promise<{ sides: [Side, Side]; warnings: Problem[] } | { problems: Problem[] }> {
+    await allocateListeners(spec.document, this.listeners);
 
-    const document = loopbackSpec(backends.rewrite(spec.document), this.ports[0]);
-    const compiled = compileForVersion(document, spec.fileName, this.options.nginxVersion);
+    const document = loopbackSpec(backends.rewrite(spec.document), this.listeners[0]);
+    const compiled = compileForVersion(spec, document, this.options.nginxVersion, scenarioFile);
     if (!compiled.plan || hasErrors(compiled.problems)) return { problems: compiled.problems };
 
-    const firstToSecond = new Map([...this.ports[0]].map(([specPort, port]) => [port, this.ports[1].get(specPort)!]));
+    // The Plan names the first side's sockets; the second side gets the socket of the same spec listener.
+    const firstToSecond = new Map(
+      [...this.listeners[0]].map(([key, endpoint]) => [listenerKey({ address: listenAddress(endpoint), port: endpoint.port }), this.listeners[1].get(key)!]),
+    );
     const [first, second] = this.options.servers;
     return {
       sides: [
-        { server: first, plan: compiled.plan, ports: this.ports[0] },
-        { server: second, plan: withPorts(compiled.plan, firstToSecond), ports: this.ports[1] },
+        { server: first, plan: compiled.plan, listeners: this.listeners[0] },
+        { server: second, plan: withListeners(compiled.plan, firstToSecond), listeners: this.listeners[1] },
       ],
       warnings: compiled.problems,
     };

@@ -17,21 +17,23 @@ import { affinityCookies, matchAccessRecords, observe, probeHeader, setCookieHea
 import type { RequestResult, StepResult } from './result.js';
 import type { Scenario, ScenarioRequest, ScenarioStep } from './scenario/types.js';
 import type { AccessRecord, ServerUnderTest } from './server-under-test.js';
-import type { BackendSet, PortMap } from './testbed.js';
+import type { ListenerMap } from './listeners.js';
+import type { BackendSet } from './testbed.js';
 import { describeStep } from './step-summary.js';
 
-/** One server under test with the ports it listens on for this scenario. */
+/** One server under test with the sockets it listens on for this scenario. */
 export interface Side {
   server: ServerUnderTest;
   plan: Plan;
-  /** Spec listener port to the port this side listens on. */
-  ports: PortMap;
+  /** Spec listener (see listenerKey) to the loopback socket this side listens on. */
+  listeners: ListenerMap;
 }
 
 /** The listener and authority a scenario connection uses. */
 export interface ConnectionRoute {
   protocol: ConnectionTarget['protocol'];
-  specPort: number;
+  /** The spec listener it connects to, as listenerKey names it, such as `[::1]:8443`. */
+  listener: string;
   /** Authority and TLS server name: the first server name of the listener's server, or localhost. */
   authority: string;
 }
@@ -231,10 +233,13 @@ export class StepRunner {
     let connection = state.connections.get(key);
     if (!connection) {
       const client = this.options.scenario.clients.find((candidate) => candidate.name === request.client)!;
+      const endpoint = state.side.listeners.get(route.listener)!;
       connection = openConnection({
         protocol: route.protocol,
-        port: state.side.ports.get(route.specPort) ?? route.specPort,
-        localAddress: client.address,
+        host: endpoint.host,
+        port: endpoint.port,
+        // An IPv4 source address cannot reach ::1, so connections to an IPv6 listener come from ::1.
+        localAddress: endpoint.host === '::1' ? '::1' : client.address,
         serverName: route.authority,
         ...(this.options.responseTimeoutMs !== undefined ? { timeoutMs: this.options.responseTimeoutMs } : {}),
       });

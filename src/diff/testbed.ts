@@ -18,12 +18,13 @@ import { stringify } from 'yaml';
 import { compileSpecText, validateLoadedSpec } from '../compile.js';
 import { packagePath } from '../paths.js';
 import type { Plan } from '../plan/types.js';
-import { hasErrors, type Problem } from '../problems.js';
-import { loadSpecFile, type LoadedSpec } from '../spec/load.js';
+import { formatProblem, hasErrors, InternalError, type Problem } from '../problems.js';
+import { loadSpecFile, loadSpecText, type LoadedSpec } from '../spec/load.js';
 import { checkAgainstSchema } from '../spec/schema-check.js';
 import { accessLogFormatName } from '../spec/names.js';
 import type { SpecDocument } from '../spec/types.js';
 import { Backend } from './backend.js';
+import { listenAddress, listenerKey, type ListenerMap, type LoopbackEndpoint } from './listeners.js';
 import type { Scenario } from './scenario/types.js';
 
 /** The self-signed certificate every TLS listener uses during a diff run; clients trust exactly this one. */
@@ -40,6 +41,12 @@ export interface ResolvedSpec {
   document: SpecDocument;
   /** Base name of the spec file, or `SCENARIO (inline spec)`. */
   fileName: string;
+  /**
+   * The spec as the user wrote it, which locates problems at its own lines.
+   * An inline spec sits below `/spec` of its scenario file, so its problems
+   * get that prefix. Absent for a generated spec.
+   */
+  source?: { loaded: LoadedSpec; pointerPrefix: '' | '/spec' };
 }
 
 /**
@@ -62,7 +69,10 @@ export async function resolveScenarioSpec(scenario: Scenario, override?: Resolve
     };
     const problems = checkAgainstSchema(inline).map((problem) => ({ ...problem, ...(problem.pointer !== undefined ? { pointer: `/spec${problem.pointer}` } : {}) }));
     if (problems.length > 0) return { problems };
-    return { spec: { document: structuredClone(source.document), fileName: `${basename(scenario.file)} (inline spec)` }, problems: [] };
+    return {
+      spec: { document: structuredClone(source.document), fileName: `${basename(scenario.file)} (inline spec)`, source: { loaded: inline, pointerPrefix: '/spec' } },
+      problems: [],
+    };
   }
   if (source.kind === 'file') return loadSpecDocument(source.path);
 
@@ -93,7 +103,7 @@ export async function loadSpecDocument(path: string): Promise<{ spec?: ResolvedS
   if (!loaded.spec) return { problems: loaded.problems };
   // With schema errors the spec cannot be used at all, so every problem of it is reported now, as "h2sticky validate" would.
   if (checkAgainstSchema(loaded.spec).length > 0) return { problems: validateLoadedSpec(loaded).problems };
-  return { spec: { document: loaded.spec.data as SpecDocument, fileName: basename(path) }, problems: [] };
+  return { spec: { document: loaded.spec.data as SpecDocument, fileName: basename(path), source: { loaded: loaded.spec, pointerPrefix: '' } }, problems: [] };
 }
 
 /** The backends of one spec, by scenario name (UPSTREAM.N) and by canonical name. */
@@ -166,25 +176,13 @@ export class BackendSet {
   }
 }
 
-/** Spec listener ports mapped to the loopback ports one server under test listens on. */
-export type PortMap = ReadonlyMap<number, number>;
-
-/** Lists the distinct listener ports of a spec, in order. */
-export function specPorts(document: SpecDocument): number[] {
-  const ports: number[] = [];
-  for (const server of document.servers ?? []) {
-    for (const listener of server.listen ?? []) if (!ports.includes(listener.port)) ports.push(listener.port);
-  }
-  return ports;
-}
-
 /**
- * Makes a spec runnable on loopback: listeners on 127.0.0.1 at the ports of
- * the first server under test, the test certificate, one worker process
- * (balancer state is per worker), and no HTTP/3. Main-context paths are left
- * to the nginx runner.
+ * Makes a spec runnable on loopback: every listener on its own socket of the
+ * first server under test (see allocateListeners), the test certificate, one
+ * worker process (balancer state is per worker), and no HTTP/3. Main-context
+ * paths are left to the nginx runner.
  */
-export function loopbackSpec(document: SpecDocument, ports: PortMap): SpecDocument {
+export function loopbackSpec(document: SpecDocument, listeners: ListenerMap): SpecDocument {
   const copy = structuredClone(document);
   copy.runtime = { worker_processes: 1 };
   delete copy.logging;
@@ -192,7 +190,9 @@ export function loopbackSpec(document: SpecDocument, ports: PortMap): SpecDocume
   for (const server of copy.servers ?? []) {
     server.listen = (server.listen ?? []).map((listener) => {
       const { http3: _http3, ...rest } = listener;
-      return { ...rest, address: '127.0.0.1', port: ports.get(listener.port) ?? listener.port };
+      const endpoint = listeners.get(listenerKey(listener));
+      if (!endpoint) throw new InternalError(`the diff harness has no loopback socket for listener ${listenerKey(listener)}`);
+      return { ...rest, address: listenAddress(endpoint), port: endpoint.port };
     });
     if (server.tls) server.tls = { ...server.tls, certificate: testCertificatePaths.certificate, key: testCertificatePaths.key };
   }
@@ -208,20 +208,60 @@ export interface CompiledPlans {
  * Compiles a loopback spec for one nginx version and adds the harness's JSON
  * access log, which records `$upstream_addr` and `$upstream_status` for
  * every request.
+ *
+ * The loopback spec is a rewrite, so its problems are not reported as they
+ * are: their lines and ports are not the user's. Each is replaced by the
+ * problem with the same code and pointer that the user's own spec has for
+ * this version. An error that the user's spec lacks was made by the rewrite,
+ * which is a bug, and raises InternalError.
  */
-export function compileForVersion(document: SpecDocument, fileName: string, nginxVersion: string): CompiledPlans {
-  const result = compileSpecText(stringify(document), fileName, { target: { nginxVersion } });
-  if (hasErrors(result.problems) || !result.plan) return { problems: result.problems };
+export function compileForVersion(spec: ResolvedSpec, document: SpecDocument, nginxVersion: string, scenarioFile: string): CompiledPlans {
+  const rewrittenName = `${spec.fileName} (rewritten for loopback)`;
+  const result = compileSpecText(stringify(document), rewrittenName, { target: { nginxVersion } });
+  const own = userProblems(spec, nginxVersion, scenarioFile);
+  const counterpart = (problem: Problem) => own.find((candidate) => candidate.code === problem.code && candidate.rawPointer === problem.pointer)?.problem;
+
+  const errors = result.problems.filter((problem) => problem.severity === 'error');
+  const unexplained = errors.filter((problem) => counterpart(problem) === undefined);
+  if (unexplained.length > 0) {
+    throw new InternalError(
+      `the diff harness rewrote ${spec.fileName} for loopback, and the rewrite does not compile for nginx ${nginxVersion} although the spec itself has no such error:\n` +
+        unexplained.map((problem) => `  ${formatProblem(problem).replace(/\n/g, '\n  ')}`).join('\n'),
+    );
+  }
+
+  const mapped = result.problems.flatMap((problem) => counterpart(problem) ?? []);
+  if (hasErrors(result.problems) || !result.plan) return { problems: mapped };
   const plan = result.plan;
   plan.logging = { accessLog: diffAccessLogPath, format: accessLogFormatName };
-  return { plan, problems: result.problems };
+  return { plan, problems: mapped };
 }
 
-/** Copies a Plan and moves its listeners to another server under test's ports, given as a map from first port to second port. */
-export function withPorts(plan: Plan, ports: PortMap): Plan {
+/** The spec's own problems for one nginx version, located in the file the user wrote, with the pointer the rewrite shares. */
+function userProblems(spec: ResolvedSpec, nginxVersion: string, scenarioFile: string): { code: string; rawPointer: string | undefined; problem: Problem }[] {
+  const source = spec.source ?? { loaded: loadSpecText(stringify(spec.document), spec.fileName).spec!, pointerPrefix: '' as const };
+  const file = source.pointerPrefix === '/spec' ? scenarioFile : spec.fileName;
+  return validateLoadedSpec({ spec: source.loaded, problems: [] }, { nginxVersion }).problems.map((problem) => ({
+    code: problem.code,
+    rawPointer: problem.pointer,
+    problem: {
+      ...problem,
+      file,
+      ...(problem.pointer !== undefined ? { pointer: `${source.pointerPrefix}${problem.pointer}` } : {}),
+    },
+  }));
+}
+
+/** Copies a Plan and moves its listeners to another server under test's sockets, given as a map from the first side's `listen` address and port. */
+export function withListeners(plan: Plan, moves: ReadonlyMap<string, LoopbackEndpoint>): Plan {
   const copy = structuredClone(plan);
   for (const server of copy.servers) {
-    for (const listener of server.listeners) listener.port = ports.get(listener.port) ?? listener.port;
+    for (const listener of server.listeners) {
+      const endpoint = moves.get(listenerKey(listener));
+      if (!endpoint) throw new InternalError(`the diff harness has no socket of the second server under test for listener ${listenerKey(listener)}`);
+      listener.address = listenAddress(endpoint);
+      listener.port = endpoint.port;
+    }
   }
   return copy;
 }

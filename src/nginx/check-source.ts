@@ -5,6 +5,18 @@ import { readNginxBuildInfo } from './runner/executor.js';
 import { listNginxImages, nginxImageRepository, pickNginxImage, type NginxImage } from './runner/images.js';
 import type { NginxSource } from './runner/source.js';
 
+/**
+ * The nginx lines whose images scripts/nginx-images.sh builds, one per Debian
+ * suite it installs nginx from.
+ * NOTE: sid moves to new nginx releases; 1.30 is its line as Debian packaged it
+ * when this table was written, so update it when sid's nginx changes line.
+ */
+const imageScriptLines = [
+  { suite: 'bookworm', line: '1.22' },
+  { suite: 'trixie', line: '1.26' },
+  { suite: 'sid', line: '1.30' },
+] as const;
+
 /** The nginx that `build --check` runs when no --nginx-bin or --nginx-image is given, and why. */
 export interface DefaultCheckSource {
   source: NginxSource;
@@ -65,14 +77,16 @@ function describeLocal(localVersion: string | undefined): string {
 
 /** The error for a target whose line neither the local nginx nor an image has; `reason` says why Docker could not help. */
 function noCheckingNginxError(targetVersion: string, line: string, localVersion: string | undefined, reason: string): EnvironmentError {
+  const scriptBuilds = imageScriptLines.map((entry) => `${entry.line} from Debian ${entry.suite}`).join(', ');
+  const scriptSuite = imageScriptLines.find((entry) => entry.line === line)?.suite;
   const fixes = [
     ...(localVersion === undefined ? ['install nginx'] : [`build with --nginx-version ${localVersion} to target the local nginx`]),
-    `run scripts/nginx-images.sh as root to build the ${nginxImageRepository} images of Debian's nginx releases`,
+    ...(scriptSuite === undefined ? [] : [`run scripts/nginx-images.sh ${scriptSuite} as root to build the ${nginxImageRepository} image of nginx ${line} (the script builds ${scriptBuilds})`]),
     'pass --nginx-image with an nginx image of that line',
     ...(localVersion === undefined ? [] : ['pass --nginx-bin nginx to check with the local binary anyway, which may reject directives it does not have']),
   ];
   return new EnvironmentError(
-    `cannot check the config: it targets nginx ${targetVersion}, so --check looks for an nginx ${line}.x, but ${describeLocal(localVersion)} and ${reason}`,
+    `cannot check the config: it targets nginx ${targetVersion}, so --check looks for an nginx ${line}.x, but ${describeLocal(localVersion)}, and ${reason}`,
     `${fixes.slice(0, -1).join(', ')}, or ${fixes.at(-1)!}`,
   );
 }

@@ -13,8 +13,29 @@ import { runCli } from '../helpers/cli.js';
 import { findLocalNginx, findNginxImage, useOrSkip } from '../helpers/environment.js';
 import { featureLevels } from '../../src/nginx/runner/images.js';
 import { readNginxBuildInfo } from '../../src/nginx/runner/executor.js';
+import { hasIpv6Loopback } from '../../src/diff/listeners.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'h2sticky-diff-cli-'));
+
+/** A spec with two backends behind a sticky cookie and the given `listen` items, which start on line 11. */
+function dualStackSpec(listeners: string[]): string {
+  return [
+    'h2sticky: 1',
+    'upstreams:',
+    '  app:',
+    '    servers:',
+    '      - { address: 10.0.0.1:8080 }',
+    '      - { address: 10.0.0.2:8080 }',
+    '    affinity: { mode: cookie, name: srv_id, path: / }',
+    'servers:',
+    '  - server_names: [shop.example.com]',
+    '    listen:',
+    ...listeners,
+    '    locations:',
+    '      - { path: /, upstream: app }',
+    '',
+  ].join('\n');
+}
 
 afterAll(() => {
   rmSync(directory, { recursive: true, force: true });
@@ -153,6 +174,74 @@ describe('h2sticky diff', () => {
     expect(run.stderr).toContain(`${file}:4:14: error: "upstreams" must be a mapping, not 3 [/spec/upstreams]`);
     expect(run.stderr).toContain(`${file}:5:12: error: "servers" must be a list, not "x" [/spec/servers]`);
     expect(run.stderr).not.toContain('internal error');
+  });
+
+  it('runs IPv4 and IPv6 listeners on one port', async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    useOrSkip(context, (await hasIpv6Loopback()) ? { available: true, value: true } : { available: false, reason: 'this machine has no IPv6 loopback address (::1)' });
+    const spec = join(directory, 'dual-stack.yaml');
+    writeFileSync(spec, dualStackSpec(['      - { port: 18443, http2: true, h2c_only: true }', '      - { address: "[::]", port: 18443, http2: true, h2c_only: true }']));
+    const scenario = join(directory, 'dual-stack-scenario.yaml');
+    writeFileSync(
+      scenario,
+      [
+        'h2sticky-scenario: 1',
+        'clients:',
+        '  c:',
+        '    connections:',
+        '      v4: { protocol: h2c, port: 18443, address: "*" }',
+        '      v6: { protocol: h2c, port: 18443, address: "[::]" }',
+        'steps:',
+        '  - request: { connection: v4, path: /a, label: first, expect: { status: 200 } }',
+        '  - request: { connection: v6, path: /b, expect: { status: 200, backend: "@first" } }',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['diff', spec, '-s', scenario, '--format', 'json']);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { results: { steps: { requests: { observations: { received: { xForwardedFor: string }[] }[] }[] }[] }[] };
+    const sources = report.results[0]!.steps.map((step) => step.requests[0]!.observations.map((observation) => observation.received[0]?.xForwardedFor));
+    expect(sources).toEqual([
+      ['127.0.0.1', '127.0.0.1'],
+      ['::1', '::1'],
+    ]);
+  });
+
+  it("locates spec errors at the user's lines", async (context) => {
+    useOrSkip(context, await findLocalNginx());
+    const spec = join(directory, 'listens-twice.yaml');
+    writeFileSync(
+      spec,
+      dualStackSpec([
+        '      - { address: 127.0.0.1, port: 18443, http2: true, h2c_only: true }',
+        '      - { address: "[::1]", port: 18443, http2: true, h2c_only: true }',
+        '      - { address: 127.0.0.1, port: 18443, http2: true, h2c_only: true }',
+      ]),
+    );
+    const run = await runCli(['diff', spec, '-s', 'fixtures/scenarios/weighted-round-robin.yaml']);
+
+    expect(run.code).toBe(2);
+    const errors = run.stdout.split('\n').filter((line) => line.includes(': error: '));
+    expect(errors).toEqual(['    listens-twice.yaml:13:9: error: this server listens on 127.0.0.1:18443 twice [/servers/0/listen/2]']);
+  });
+
+  it('names --nginx in the fix for a missing nginx', async () => {
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local:/nonexistent/nginx']);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('nginx not found: /nonexistent/nginx does not exist or is not executable');
+    expect(run.stderr).toContain('fix: install nginx, for example `apt-get install nginx`, or pass --nginx local:PATH\n');
+    expect(run.stderr).not.toContain('--nginx-bin');
+  });
+
+  it('names --nginx in the fix for a non-nginx binary', async () => {
+    const run = await runCli(['diff', '-s', 'fixtures/scenarios/weighted-round-robin.yaml', '--nginx', 'local:/bin/true']);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('fix: pass the path of an nginx binary (--nginx local:PATH), or a Docker image with nginx (--nginx docker:IMAGE)');
+    expect(run.stderr).not.toContain('--nginx-bin');
   });
 
   it('rejects a version the local nginx lacks', async (context) => {

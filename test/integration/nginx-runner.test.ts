@@ -344,7 +344,7 @@ describe('missing programs', () => {
     const attempt = testConfig({ source, config: validFullConfig, layout: 'full' });
 
     await expect(attempt).rejects.toBeInstanceOf(EnvironmentError);
-    await expect(attempt).rejects.toHaveProperty('fix', 'install nginx, for example `apt-get install nginx`, or pass --nginx-bin');
+    await expect(attempt).rejects.toHaveProperty('fix', 'install nginx, for example `apt-get install nginx`, or pass the path of an nginx binary');
   });
 
   it('missing image names the fix', async (context) => {

@@ -103,7 +103,7 @@ interface RawScenario {
   spec?: string | Record<string, unknown>;
   nginx?: { min?: string; below?: string };
   observe?: { response_headers?: string[] };
-  clients?: Record<string, { address?: string; connections?: Record<string, { protocol: ConnectionProtocol | 'auto'; port?: number }> }>;
+  clients?: Record<string, { address?: string; connections?: Record<string, { protocol: ConnectionProtocol | 'auto'; port?: number; address?: string }> }>;
   steps: Record<string, unknown>[];
 }
 
@@ -216,6 +216,7 @@ class ScenarioBuilder {
           name: connectionName,
           protocol: (connection.protocol ?? 'auto') as ConnectionProtocol | 'auto',
           ...(typeof connection.port === 'number' ? { port: connection.port } : {}),
+          ...(typeof connection.address === 'string' ? { address: connection.address } : {}),
         };
       });
       return { name, address: typeof client.address === 'string' ? client.address : '127.0.0.1', connections };

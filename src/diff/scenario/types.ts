@@ -16,6 +16,8 @@ export interface ScenarioConnection {
   protocol: ConnectionProtocol | 'auto';
   /** The spec's listener port; undefined picks the first listener that serves the protocol. */
   port?: number;
+  /** The spec's listener address as the spec writes it (`127.0.0.1`, `[::1]`, `*` for none); undefined takes any. */
+  address?: string;
 }
 
 export interface ScenarioClient {

@@ -130,7 +130,7 @@ async function probeEngine(host: string | undefined): Promise<void> {
 
   const detail = result.stderr.trim().split('\n')[0] ?? '';
   throw new EnvironmentError(
-    `Docker engine not reachable at ${describeDockerHost(host)}${detail === '' ? '' : `: ${detail}`}`,
+    `the Docker engine is not reachable at ${describeDockerHost(host)}${detail === '' ? '' : `: ${detail}`}`,
     'run scripts/dockerd.sh as root to start the h2sticky engine, or set DOCKER_HOST to a running engine',
   );
 }

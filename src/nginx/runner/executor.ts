@@ -18,7 +18,7 @@ import { EnvironmentError, InputError } from '../../problems.js';
 import { parseNginxBuildInfo, type NginxBuildInfo } from './build-info.js';
 import { runDocker, runDockerChecked } from './docker.js';
 import { ensureDockerImage } from './images.js';
-import { formatNginxSource, resolveLocalNginx, type DockerNginxSource, type NginxSource } from './source.js';
+import { formatNginxSource, nginxBinaryErrorCodes, resolveLocalNginx, type DockerNginxSource, type NginxSource } from './source.js';
 
 export interface NginxCommandResult {
   /** nginx's exit code: 0 for success, 1 for a failed test. */
@@ -234,7 +234,8 @@ async function cachedBuildInfo(
         const printed = result.output.trim() === '' ? 'nothing' : JSON.stringify(result.output.trim().slice(0, 200));
         throw new EnvironmentError(
           `${sourceName} is not an nginx binary: "nginx -V" printed ${printed} instead of a version`,
-          'pass the path of an nginx binary (--nginx-bin, or local:/path/to/nginx), or a Docker image with nginx',
+          'pass the path of an nginx binary, or a Docker image with nginx',
+          nginxBinaryErrorCodes.notNginx,
         );
       }
       return parsed;

@@ -82,8 +82,25 @@ function isExecutable(path: string): boolean {
   }
 }
 
+/** Error codes of the runner's EnvironmentErrors about the nginx binary; commands rewrite their fix to name their own option. */
+export const nginxBinaryErrorCodes = { notFound: 'nginx-not-found', notNginx: 'not-nginx' } as const;
+
+/** The option forms a command takes for an nginx binary and an image, such as `--nginx local:/path/to/nginx` and `--nginx docker:IMAGE`. */
+export interface NginxSourceOptions {
+  binary: string;
+  image: string;
+}
+
+/** Writes the fix of an nginx-binary error for a command that takes `options`. */
+export function nginxBinaryFix(code: string, options: NginxSourceOptions): string {
+  if (code === nginxBinaryErrorCodes.notNginx) return `pass the path of an nginx binary (${options.binary}), or a Docker image with nginx (${options.image})`;
+  return `install nginx, for example \`apt-get install nginx\`, or pass ${options.binary}`;
+}
+
+const runnerOptionNames: NginxSourceOptions = { binary: 'the path of an nginx binary', image: 'an image name' };
+
 function nginxNotFound(message: string): EnvironmentError {
-  return new EnvironmentError(message, 'install nginx, for example `apt-get install nginx`, or pass --nginx-bin');
+  return new EnvironmentError(message, nginxBinaryFix(nginxBinaryErrorCodes.notFound, runnerOptionNames), nginxBinaryErrorCodes.notFound);
 }
 
 function invalidSource(text: string, reason: string): InputError {

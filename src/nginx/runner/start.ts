@@ -25,10 +25,16 @@ import { formatNginxSource, type NginxSource } from './source.js';
 import { argumentOptionsFor } from './test-config.js';
 import type { NginxVersion } from './version.js';
 
+/** A socket nginx listens on; `host` is written without brackets (`::1`). */
+export interface ListenSocket {
+  host: string;
+  port: number;
+}
+
 export interface StartNginxOptions extends NginxConfigInput {
   source: NginxSource;
-  /** Ports the config listens on; startNginx returns once each accepts TCP connections on `host`. */
-  ports: readonly number[];
+  /** Ports the config listens on, on `host` or on their own host; startNginx returns once each accepts TCP connections. */
+  ports: readonly (number | ListenSocket)[];
   /** Loopback address to probe the ports on (default 127.0.0.1). */
   host?: string;
   /** Host paths the config references, mounted read-only at the same path in containers. */
@@ -39,7 +45,7 @@ export interface StartNginxOptions extends NginxConfigInput {
 
 export interface ReloadOptions {
   /** Ports the new config listens on (default: the ports given to startNginx). */
-  ports?: readonly number[];
+  ports?: readonly (number | ListenSocket)[];
   /** Milliseconds to wait for the new workers and for the old ones to exit (default 20000). */
   timeoutMs?: number;
 }
@@ -172,7 +178,7 @@ function launch(executor: NginxExecutor, prefix: NginxPrefix, options: StartNgin
     }
   };
 
-  const waitUntilReady = async (ports: readonly number[], timeoutMs: number): Promise<void> => {
+  const waitUntilReady = async (ports: readonly (number | ListenSocket)[], timeoutMs: number): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (exited) {
@@ -192,7 +198,7 @@ function launch(executor: NginxExecutor, prefix: NginxPrefix, options: StartNgin
     await terminate();
     const { messages, output } = await diagnostics(0);
     throw new NginxRunError(
-      `nginx did not listen on ${host} port${ports.length === 1 ? '' : 's'} ${ports.join(', ')} within ${timeoutMs} ms`,
+      `nginx did not listen on ${ports.map((port) => formatSocket(host, port)).join(', ')} within ${timeoutMs} ms`,
       messages,
       output,
     );
@@ -312,11 +318,18 @@ function matchAll(text: string, pattern: RegExp): string[] {
   return [...text.matchAll(pattern)].map((match) => match[1] ?? '');
 }
 
-async function allPortsAccept(host: string, ports: readonly number[]): Promise<boolean> {
+async function allPortsAccept(host: string, ports: readonly (number | ListenSocket)[]): Promise<boolean> {
   for (const port of ports) {
-    if (!(await portAccepts(host, port))) return false;
+    const socket = typeof port === 'number' ? { host, port } : port;
+    if (!(await portAccepts(socket.host, socket.port))) return false;
   }
   return true;
+}
+
+/** Writes a socket as `127.0.0.1:8080` or `[::1]:8080`. */
+function formatSocket(host: string, port: number | ListenSocket): string {
+  const socket = typeof port === 'number' ? { host, port } : port;
+  return socket.host.includes(':') ? `[${socket.host}]:${socket.port}` : `${socket.host}:${socket.port}`;
 }
 
 function portAccepts(host: string, port: number): Promise<boolean> {

@@ -39,7 +39,7 @@ describe('diff client GOAWAY', () => {
     [constants.NGHTTP2_ENHANCE_YOUR_CALM, 'ENHANCE_YOUR_CALM'],
   ])('names code %i', async (code, name) => {
     nextCode = code;
-    const connection = openConnection({ protocol: 'h2c', port, localAddress: '127.0.0.1', serverName: 'shop.example.com', timeoutMs: 5000 });
+    const connection = openConnection({ protocol: 'h2c', host: '127.0.0.1', port, localAddress: '127.0.0.1', serverName: 'shop.example.com', timeoutMs: 5000 });
     const response = await connection.send({ method: 'GET', path: '/', authority: 'shop.example.com', headers: {} });
     await connection.close();
 

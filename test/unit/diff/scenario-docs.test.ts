@@ -6,7 +6,7 @@
  * named where it first appears.
  */
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
@@ -38,5 +38,24 @@ describe('scenario documentation', () => {
       const { problems } = loadScenarioText(example, 'example.yaml', packagePath('fixtures', 'scenarios', 'example.yaml'));
       expect(problems).toEqual([]);
     }
+  });
+});
+
+describe('proxy-divergences docs', () => {
+  const folder = packagePath('fixtures', 'scenarios', 'proxy-divergences');
+  const scenarioCount = readdirSync(folder).filter((name) => name.endsWith('.yaml')).length;
+  const readme = readFileSync(`${folder}/README.md`, 'utf8');
+  const emptyNote = 'It contains no scenario now';
+
+  it('match the folder contents', () => {
+    expect(docs.includes(emptyNote)).toBe(scenarioCount === 0);
+    expect(readme.includes(emptyNote)).toBe(scenarioCount === 0);
+  });
+
+  it('name where --random writes', () => {
+    const paragraph = docs.slice(docs.indexOf('`fixtures/scenarios/proxy-divergences/`'));
+    expect(paragraph).toMatch(/^[^\n]*\n[^\n]*\n[^\n]*`diff-failures\/`/);
+    expect(readme).toContain('`diff-failures/`');
+    expect(readme).not.toMatch(/writes\s+such a scenario when it finds one/);
   });
 });

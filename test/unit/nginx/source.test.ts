@@ -90,6 +90,6 @@ describe('resolveLocalNginx', () => {
     }
 
     expect(error).toBeInstanceOf(EnvironmentError);
-    expect((error as EnvironmentError).fix).toBe('install nginx, for example `apt-get install nginx`, or pass --nginx-bin');
+    expect((error as EnvironmentError).fix).toBe('install nginx, for example `apt-get install nginx`, or pass the path of an nginx binary');
   });
 });
