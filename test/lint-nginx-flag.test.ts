@@ -147,3 +147,16 @@ describe('lint --nginx', () => {
     expect(code).toBe(2);
   });
 });
+
+describe('lint --nginx with a missing semicolon', () => {
+  it('merges both messages into one finding', async (context) => {
+    useOrSkip(context, nginx);
+    writeFileSync(join(directory, 'missing-semicolon.conf'), 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18082\n        server_name a;\n    }\n}\n');
+    const { code, findings } = await lintWithNginx('missing-semicolon.conf');
+    expect(code).toBe(1);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.rule).toBe('listen-parameter-unsupported');
+    expect(findings[0]?.line).toBe(5);
+    expect(findings[0]?.message).toBe('invalid parameter "server_name": line 4 probably lacks its ";"');
+  });
+});

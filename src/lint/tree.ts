@@ -156,7 +156,7 @@ export function buildLintTree(payload: ParsePayload, target: Target, positions: 
   return tree;
 }
 
-/** Where `nginx -t` reports a wrong argument, and the line that probably lacks its `;` when the argument starts a later line. */
+/** The position at which `nginx -t` reports a wrong argument, and the line that probably lacks its `;` when the argument starts a later line. */
 export interface ArgumentReport {
   position: SourcePosition;
   /** The line before the argument's, when the argument is the first word on its line. */
