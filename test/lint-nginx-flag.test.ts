@@ -160,3 +160,26 @@ describe('lint --nginx with a missing semicolon', () => {
     expect(findings[0]?.message).toBe('invalid parameter "server_name": line 4 probably lacks its ";"');
   });
 });
+
+/** Upstream server lines that nginx 1.29.6 and later reject, with the rule message that must merge with nginx's. */
+const newServerParameterConfigs: readonly (readonly [parameters: string, message: string])[] = [
+  ['route=', 'route is empty'],
+  [`route=${'a'.repeat(33)}`, 'route is longer than 32'],
+  ['slow_start=30s', 'invalid parameter "slow_start=30s": it is available only in NGINX Plus'],
+  ['weight=2 drain max_fails=x', 'invalid parameter "max_fails=x"'],
+];
+
+describe('lint --nginx docker with server parameters', () => {
+  it.each(newServerParameterConfigs.map(([parameters, message], index) => [index, parameters, message] as const))(
+    'server parameters %i give one merged finding',
+    async (index, parameters, message, context) => {
+      const image = useOrSkip(context, stickyImage);
+      const file = `server-parameters-${index}.conf`;
+      writeFileSync(join(directory, file), `events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:1 ${parameters};\n    }\n}\n`);
+      const run = await runCli(['lint', file, '--nginx', `docker:${image.image}`, '--format', 'json'], directory);
+      const findings = (JSON.parse(run.out) as { findings: JsonFinding[] }).findings;
+      expect(run.code).toBe(1);
+      expect(findings.map((finding) => [finding.rule, finding.line, finding.message])).toEqual([['server-parameter-invalid', 4, message]]);
+    },
+  );
+});
