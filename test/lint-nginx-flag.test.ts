@@ -170,9 +170,8 @@ const newServerParameterConfigs: readonly (readonly [parameters: string, message
 ];
 
 describe('lint --nginx docker with server parameters', () => {
-  it.each(newServerParameterConfigs.map(([parameters, message], index) => [index, parameters, message] as const))(
-    'server parameters %i give one merged finding',
-    async (index, parameters, message, context) => {
+  for (const [index, [parameters, message]] of newServerParameterConfigs.entries()) {
+    it(`server parameters ${index} give one merged finding`, async (context) => {
       const image = useOrSkip(context, stickyImage);
       const file = `server-parameters-${index}.conf`;
       writeFileSync(join(directory, file), `events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:1 ${parameters};\n    }\n}\n`);
@@ -180,6 +179,6 @@ describe('lint --nginx docker with server parameters', () => {
       const findings = (JSON.parse(run.out) as { findings: JsonFinding[] }).findings;
       expect(run.code).toBe(1);
       expect(findings.map((finding) => [finding.rule, finding.line, finding.message])).toEqual([['server-parameter-invalid', 4, message]]);
-    },
-  );
+    });
+  }
 });

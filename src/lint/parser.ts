@@ -68,7 +68,7 @@ class ConfigParser {
   private readonly activePaths: string[] = [];
   private readonly readFile: (path: string) => string;
   private readonly argumentScratch: string[] = [];
-  /** Line and column of each word in `argumentScratch`, kept only for directives that span lines. */
+  /** Line and column of each word in `argumentScratch` that is on a later line than its directive's name. */
   private readonly argumentLineScratch: number[] = [];
   private readonly argumentColumnScratch: number[] = [];
   /** One cache for every file, because included files repeat the words of the main file. */
@@ -178,6 +178,8 @@ class ConfigParser {
     // The scratch array is overwritten, never truncated, because V8 frees the storage of an array set to length 0.
     const scratch = this.argumentScratch;
     let count = 0;
+    // Index of the first word on a later line than the name; positions are recorded only from there on.
+    let firstLaterWord = -1;
 
     for (;;) {
       const kind = lexer.next();
@@ -186,13 +188,16 @@ class ConfigParser {
       if (kind === TokenKind.word) {
         if (lexer.quoted && quoted === undefined) quoted = new Array<boolean>(count).fill(false);
         if (quoted) quoted.push(lexer.quoted);
-        this.argumentLineScratch[count] = lexer.line;
-        this.argumentColumnScratch[count] = lexer.column;
+        if (lexer.line !== directive.line) {
+          if (firstLaterWord === -1) firstLaterWord = count;
+          this.argumentLineScratch[count] = lexer.line;
+          this.argumentColumnScratch[count] = lexer.column;
+        }
         scratch[count++] = lexer.value;
         continue;
       }
       directive.args = scratch.slice(0, count);
-      if (lexer.line !== directive.line && (kind === TokenKind.semicolon || kind === TokenKind.blockStart)) this.recordSpan(directive, count, lexer);
+      if (lexer.line !== directive.line && (kind === TokenKind.semicolon || kind === TokenKind.blockStart)) this.recordSpan(directive, count, firstLaterWord === -1 ? count : firstLaterWord, lexer);
       if (kind === TokenKind.semicolon) break;
       if (kind === TokenKind.blockStart) {
         if (directive.directive.endsWith('_by_lua_block')) {
@@ -220,9 +225,10 @@ class ConfigParser {
     return directive;
   }
 
-  private recordSpan(directive: Directive, count: number, lexer: Lexer): void {
+  private recordSpan(directive: Directive, count: number, firstLaterWord: number, lexer: Lexer): void {
     const args: SourcePosition[] = new Array<SourcePosition>(count);
-    for (let index = 0; index < count; index++) args[index] = { line: this.argumentLineScratch[index] as number, column: this.argumentColumnScratch[index] as number };
+    for (let index = 0; index < firstLaterWord; index++) args[index] = { line: directive.line, column: directive.column };
+    for (let index = firstLaterWord; index < count; index++) args[index] = { line: this.argumentLineScratch[index] as number, column: this.argumentColumnScratch[index] as number };
     this.spans.set(directive, { args, terminator: { line: lexer.line, column: lexer.column } });
   }
 

@@ -63,7 +63,7 @@ export interface SourcePosition {
  * terminator, which after a missing `;` is a later line than the name.
  */
 export interface DirectiveSpan {
-  /** One position per argument, in order. */
+  /** One position per argument, in order. Words on the name's line get the name's position, because no finding needs their columns. */
   args: SourcePosition[];
   terminator: SourcePosition;
 }

@@ -42,6 +42,9 @@ const serverParameters: ReadonlyMap<string, ServerParameter> = new Map<string, S
   ['slow_start', { value: 'seconds', stream: true, plusOnly: true }],
 ]);
 
+/** Maximum parameters remembered as accepted, so that a huge configuration cannot grow the set without bound. */
+const maxAcceptedParameters = 10_000;
+
 const valueHints: Readonly<Record<ParameterValue, string>> = {
   flag: 'takes no value',
   count: 'takes a whole number of 0 or more, such as max_fails=3',
@@ -64,19 +67,27 @@ export const serverParameterInvalid = defineRule({
     tooLong: '{{name}} is longer than {{maxLength}}',
   },
   create(context) {
+    // Large configurations repeat the same parameters, such as max_fails=3, so accepted ones are remembered per module.
+    const acceptedHttp = new Set<string>();
+    const acceptedStream = new Set<string>();
     return {
       server: (node) => {
         const stream = node.context === 'stream-upstream';
         if (node.context !== 'upstream' && !stream) return;
+        const accepted = stream ? acceptedStream : acceptedHttp;
 
         // nginx stops at the first parameter it rejects, so one line gives at most one finding.
         for (let index = 1; index < node.args.length; index++) {
           const argument = node.args[index] as string;
+          if (accepted.has(argument)) continue;
           const equals = argument.indexOf('=');
           const name = equals === -1 ? argument : argument.slice(0, equals);
           const parameter = serverParameters.get(name);
           const problem = checkParameter(argument, name, equals, parameter, stream, context.target);
-          if (problem === undefined) continue;
+          if (problem === undefined) {
+            if (accepted.size < maxAcceptedParameters) accepted.add(argument);
+            continue;
+          }
           if (problem === 'reported-elsewhere') return;
 
           const { position, unterminatedLine } = argumentReport(context.tree, node, index);
