@@ -24,6 +24,19 @@ const brokenConfigs: readonly string[] = [
   'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1;\n        sticky cookie s;\n    }\n}\n',
   'events {}\nhttp {\n    server {\n        listen 127.0.0.1:1;\n        http2 on;\n    }\n}\n',
   'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1;\n        queue 10;\n    }\n}\n',
+  'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8080 weight=abc;\n    }\n}\n',
+  'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8080 bogus=1;\n    }\n}\n',
+  'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8080 weight=0;\n    }\n}\n',
+  'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8080 max_fails=-1;\n    }\n}\n',
+  'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8080 fail_timeout=500ms;\n    }\n}\n',
+  'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8080 "fail_timeout=1 s";\n    }\n}\n',
+  'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8080 backup=1;\n    }\n}\n',
+  'events {}\nhttp {\n    server {\n        location / {\n            proxy_next_upstream error http_999;\n        }\n    }\n}\n',
+  'events {}\nhttp {\n    server {\n        location / {\n            grpc_next_upstream error updating;\n        }\n    }\n}\n',
+  'events {}\nhttp {\n    server {\n        location / {\n            fastcgi_next_upstream http_502;\n        }\n    }\n}\n',
+  'events {}\nhttp {\n    keepalive_disable msie7;\n}\n',
+  'events {}\nhttp {\n    gzip_proxied any none;\n}\n',
+  'events {}\nhttp {\n    server {\n        ssl_protocols TLSv1.2 TLSv1.4;\n    }\n}\n',
 ];
 
 /**
@@ -85,5 +98,26 @@ describe.skipIf(!nginx)(`unexpected blocks against nginx -t${skipReason ? ` (ski
     const result = lintText(config, { target: parseTarget(nginx?.version ?? '1.22.1', 'oss') }, '/virtual/nginx.conf');
     const errors = result.findings.filter((finding) => finding.severity === 'error');
     expect(errors.map((finding) => [finding.code, finding.message, finding.line])).toEqual([['directive-arguments', expected.message, expected.line]]);
+  });
+});
+
+/** Directives whose `;` is missing, so that the next line's words became their arguments. */
+const missingSemicolonConfigs: readonly string[] = [
+  'events {}\nhttp {\n    server {\n        listen 80\n        server_name a;\n    }\n}\n',
+  'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8080\n        server 127.0.0.1:8081;\n    }\n}\n',
+  'events {}\nhttp {\n    server {\n        listen 127.0.0.1:80 default_server\n\n        root /srv;\n    }\n}\n',
+  'events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8080 weight=2\n        keepalive 16;\n    }\n}\n',
+];
+
+describe.skipIf(!nginx)(`missing semicolons against nginx -t${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  it.each(missingSemicolonConfigs.map((config, index) => [index, config] as const))('config %i gives one finding on the nginx line', (_index, config) => {
+    const expected = nginxFirstErrorAt(nginx?.path ?? 'nginx', config);
+    expect(expected.message).toMatch(/^invalid parameter /);
+    const result = lintText(config, { target: parseTarget(nginx?.version ?? '1.22.1', 'oss') }, '/virtual/nginx.conf');
+    const errors = result.findings.filter((finding) => finding.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.line).toBe(expected.line);
+    expect(errors[0]?.message.startsWith(expected.message), `${errors[0]?.message} should start with ${expected.message}`).toBe(true);
+    expect(errors[0]?.message).toMatch(/: line \d+ probably lacks its ";"$/);
   });
 });

@@ -147,3 +147,38 @@ describe('lint --nginx', () => {
     expect(code).toBe(2);
   });
 });
+
+describe('lint --nginx with a missing semicolon', () => {
+  it('merges both messages into one finding', async (context) => {
+    useOrSkip(context, nginx);
+    writeFileSync(join(directory, 'missing-semicolon.conf'), 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18082\n        server_name a;\n    }\n}\n');
+    const { code, findings } = await lintWithNginx('missing-semicolon.conf');
+    expect(code).toBe(1);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.rule).toBe('listen-parameter-unsupported');
+    expect(findings[0]?.line).toBe(5);
+    expect(findings[0]?.message).toBe('invalid parameter "server_name": line 4 probably lacks its ";"');
+  });
+});
+
+/** Upstream server lines that nginx 1.29.6 and later reject, with the rule message that must merge with nginx's. */
+const newServerParameterConfigs: readonly (readonly [parameters: string, message: string])[] = [
+  ['route=', 'route is empty'],
+  [`route=${'a'.repeat(33)}`, 'route is longer than 32'],
+  ['slow_start=30s', 'invalid parameter "slow_start=30s": it is available only in NGINX Plus'],
+  ['weight=2 drain max_fails=x', 'invalid parameter "max_fails=x"'],
+];
+
+describe('lint --nginx docker with server parameters', () => {
+  for (const [index, [parameters, message]] of newServerParameterConfigs.entries()) {
+    it(`server parameters ${index} give one merged finding`, async (context) => {
+      const image = useOrSkip(context, stickyImage);
+      const file = `server-parameters-${index}.conf`;
+      writeFileSync(join(directory, file), `events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:1 ${parameters};\n    }\n}\n`);
+      const run = await runCli(['lint', file, '--nginx', `docker:${image.image}`, '--format', 'json'], directory);
+      const findings = (JSON.parse(run.out) as { findings: JsonFinding[] }).findings;
+      expect(run.code).toBe(1);
+      expect(findings.map((finding) => [finding.rule, finding.line, finding.message])).toEqual([['server-parameter-invalid', 4, message]]);
+    });
+  }
+});

@@ -61,7 +61,8 @@ describe('trailing comments', () => {
 
   it('stay on the line of their directive', () => {
     const lines = formatted.split('\n');
-    expect(lines).toContain('events { # events');
+    expect(lines).toContain('} # events');
+    expect(lines).toContain('    } # end of upstream');
     expect(lines).toContain('http { # http starts');
     expect(lines).toContain('    upstream app { # h2sticky-disable-line backup-with-hash');
     expect(lines).toContain('        server 10.0.0.2 backup; # h2sticky-disable-line backup-with-hash');
@@ -86,5 +87,35 @@ describe('trailing comments', () => {
     expect(after.findings.map((finding) => [finding.code, lineOf(formatted, finding.line)])).toEqual([['backup-with-hash', 'server 10.0.0.4 backup;']]);
     expect(after.suppressed).toBe(2);
     expect(after.suppressed).toBe(before.suppressed);
+  });
+});
+
+/** A one-line block with a suppression after its `}`, which formatting spreads over several lines. */
+const oneLineBlock = 'http {\n    upstream u { ip_hash; server 10.0.0.1; server 10.0.0.2; } # h2sticky-disable-line ip-hash-behind-proxy\n}\n';
+
+describe('comment after a one-line block', () => {
+  const source = parseConfigText(oneLineBlock, '/virtual/nginx.conf', { includeComments: true });
+  const formatted = buildConfig(source.payload.config[0]?.parsed ?? []);
+  const target = parseTarget('1.30.6', 'oss');
+
+  it('stays after the closing brace', () => {
+    const lines = formatted.split('\n');
+    expect(lines).toContain('    } # h2sticky-disable-line ip-hash-behind-proxy');
+    expect(lines).toContain('        server 10.0.0.2;');
+  });
+
+  it('keeps suppressing the block after formatting', () => {
+    const unsuppressed = lintText(oneLineBlock.replace(/ # .*/, ''), { target }, '/virtual/nginx.conf');
+    expect(unsuppressed.findings.map((finding) => finding.code)).toEqual(['ip-hash-behind-proxy']);
+    const before = lintText(oneLineBlock, { target }, '/virtual/nginx.conf');
+    const after = lintText(formatted, { target }, '/virtual/nginx.conf');
+    expect(before.findings).toEqual([]);
+    expect(after.findings).toEqual([]);
+    expect(after.suppressed).toBe(1);
+  });
+
+  it('formats the same way twice', () => {
+    const again = parseConfigText(formatted, '/virtual/nginx.conf', { includeComments: true });
+    expect(buildConfig(again.payload.config[0]?.parsed ?? [])).toBe(formatted);
   });
 });

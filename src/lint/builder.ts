@@ -1,4 +1,4 @@
-import type { Directive } from './syntax.js';
+import { followsBlockEnd, type Directive } from './syntax.js';
 
 export interface BuildOptions {
   /** Spaces per nesting level. */
@@ -9,9 +9,10 @@ export interface BuildOptions {
  * Writes directives back as nginx configuration text. Arguments are quoted
  * when they were quoted in the source or when nginx's lexer would otherwise
  * split or misread them, so that parsing the output gives the same tree.
- * A comment that shares its line with the directive before it, or with the
- * `{` of its block, stays on that line, so that a trailing
- * `# h2sticky-disable-line RULE` keeps applying to its directive.
+ * A comment that shares its line with the directive before it, with the
+ * `{` of its block, or with a `}` before it, stays on that line, so that a
+ * trailing `# h2sticky-disable-line RULE` keeps applying to its directive
+ * or block.
  */
 export function buildConfig(parsed: readonly Directive[], options: BuildOptions = {}): string {
   const indent = ' '.repeat(options.indent ?? 4);
@@ -25,10 +26,14 @@ function writeBlock(parsed: readonly Directive[], parent: Directive | undefined,
   const padding = indent.repeat(depth);
   // The directive whose output line a comment on the same source line joins: the block's own directive at first.
   let lineOwner = parent;
-  for (const directive of parsed) {
+  for (let index = 0; index < parsed.length; index++) {
+    const directive = parsed[index] as Directive;
     if (directive.directive === '#') {
       const comment = `#${directive.comment ?? ''}`;
-      if (lineOwner !== undefined && lineOwner.line === directive.line && lines.length > 0) lines[lines.length - 1] += ` ${comment}`;
+      // The parser puts such a comment right after its block's directive, whose last output line is the `}`.
+      const afterBlockEnd = directive[followsBlockEnd] === true && parsed[index - 1]?.block !== undefined;
+      const sharesLine = lineOwner !== undefined && lineOwner.line === directive.line;
+      if ((afterBlockEnd || sharesLine) && lines.length > 0) lines[lines.length - 1] += ` ${comment}`;
       else lines.push(`${padding}${comment}`);
       lineOwner = undefined;
       continue;

@@ -10,6 +10,8 @@ export interface DirectiveVariant {
   maxArgs: number;
   flag: boolean;
   block: boolean;
+  /** The lowercased words that each argument must be, from `extra.values`. */
+  values: ReadonlySet<string> | undefined;
   extra: DirectiveExtra;
 }
 
@@ -34,7 +36,8 @@ function parseContexts(spec: string): Map<ContextName, string | undefined> {
 
 const variantsByName = new Map<string, DirectiveVariant[]>();
 for (const [name, contexts, args, extra] of directiveRows) {
-  const variant: DirectiveVariant = { name, contexts: parseContexts(contexts), ...parseArgs(args), extra: extra ?? {} };
+  const values = extra?.values === undefined ? undefined : new Set(extra.values.toLowerCase().split(' '));
+  const variant: DirectiveVariant = { name, contexts: parseContexts(contexts), ...parseArgs(args), values, extra: extra ?? {} };
   const list = variantsByName.get(name);
   if (list) list.push(variant);
   else variantsByName.set(name, [variant]);
@@ -91,15 +94,30 @@ export function checkDirective(
 ): DirectiveCheck {
   // The result depends on the values only for flags, so it is computed once per shape and target.
   const check = cachedShapeCheck(name, context, args.length, hasBlock, target);
-  if (check.kind !== 'ok' || !check.variant?.flag) return check;
+  if (check.kind !== 'ok' || check.variant === undefined) return check;
 
-  const value = (args[0] ?? '').toLowerCase();
-  if (value === 'on' || value === 'off') return check;
-  return {
-    kind: 'invalid-arguments',
-    message: `invalid value "${args[0] ?? ''}" in "${name}" directive, it must be "on" or "off"`,
-    hint: `Write "${name} on;" or "${name} off;".`,
-  };
+  const { flag, values } = check.variant;
+  if (flag) {
+    const value = (args[0] ?? '').toLowerCase();
+    if (value === 'on' || value === 'off') return check;
+    return {
+      kind: 'invalid-arguments',
+      message: `invalid value "${args[0] ?? ''}" in "${name}" directive, it must be "on" or "off"`,
+      hint: `Write "${name} on;" or "${name} off;".`,
+    };
+  }
+  if (values === undefined) return check;
+
+  // ngx_conf_set_enum_slot() and ngx_conf_set_bitmask_slot() stop at the first word they do not know.
+  for (const arg of args) {
+    if (values.has(arg.toLowerCase())) continue;
+    return {
+      kind: 'invalid-arguments',
+      message: `invalid value "${arg}"`,
+      hint: `"${name}" accepts only these words: ${check.variant.extra.values ?? ''}.`,
+    };
+  }
+  return check;
 }
 
 /** Argument counts above this are checked without the cache. */

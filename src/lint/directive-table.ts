@@ -13,7 +13,9 @@
  *   version that rejects it as unknown, and `obsolete` the first version
  *   that ignores it with a warning. `edition: 'plus'` marks NGINX Plus
  *   directives, with `ossSince` when open-source nginx gained them later.
- *   `entries` marks blocks whose lines are data, not directives.
+ *   `entries` marks blocks whose lines are data, not directives. `values`
+ *   lists the words that each argument must be, where nginx reads the
+ *   directive with ngx_conf_set_enum_slot() or ngx_conf_set_bitmask_slot().
  *
  * Versions come from nginx's docs/xml/nginx/changes.xml and the module
  * sources (ngx_command_t tables) of nginx 1.22.1 to 1.31.4. Contexts and
@@ -51,6 +53,11 @@ export interface DirectiveExtra {
   entries?: boolean;
   /** The dynamic module that Debian ships in its own package; nginx accepts the directive only after load_module. */
   dynamicModule?: string;
+  /**
+   * The words each argument must be, separated by spaces. nginx compares
+   * them ignoring case and rejects any other word with `invalid value "…"`.
+   */
+  values?: string;
 }
 
 export type DirectiveRow = readonly [name: string, contexts: string, args: string, extra?: DirectiveExtra];
@@ -63,6 +70,10 @@ const TS = 'stream stream-server';
 const AS = 'mail mail-server';
 const UP = 'upstream';
 const SUP = 'stream-upstream';
+
+/** The TLS protocol names of ngx_http_ssl_protocols[] and its stream and mail copies, unchanged from 1.22.1 to 1.31.4. */
+const sslProtocols: DirectiveExtra = { values: 'SSLv2 SSLv3 TLSv1 TLSv1.1 TLSv1.2 TLSv1.3' };
+const logLevels: DirectiveExtra = { values: 'info notice warn error' };
 
 const core: readonly DirectiveRow[] = [
   ['daemon', 'main', 'flag'],
@@ -114,7 +125,7 @@ const httpCore: readonly DirectiveRow[] = [
   ['client_body_buffer_size', HSL, '1'],
   ['client_body_timeout', HSL, '1'],
   ['client_body_temp_path', HSL, '1-4'],
-  ['client_body_in_file_only', HSL, '1'],
+  ['client_body_in_file_only', HSL, '1', { values: 'off on clean' }],
   ['client_body_in_single_buffer', HSL, 'flag'],
   ['client_header_buffer_size', HS, '1'],
   ['client_header_timeout', HS, '1'],
@@ -150,11 +161,11 @@ const httpCore: readonly DirectiveRow[] = [
   ['keepalive_timeout', HSL, '1-2'],
   ['keepalive_requests', HSL, '1'],
   ['keepalive_time', HSL, '1'],
-  ['keepalive_disable', HSL, '1+'],
+  ['keepalive_disable', HSL, '1+', { values: 'none msie6 safari' }],
   ['keepalive_min_timeout', HSL, '1', { since: '1.27.4' }],
-  ['satisfy', HSL, '1'],
+  ['satisfy', HSL, '1', { values: 'all any' }],
   ['auth_delay', HSL, '1'],
-  ['lingering_close', HSL, '1'],
+  ['lingering_close', HSL, '1', { values: 'off on always' }],
   ['lingering_time', HSL, '1'],
   ['lingering_timeout', HSL, '1'],
   ['reset_timedout_connection', HSL, 'flag'],
@@ -181,10 +192,10 @@ const httpCore: readonly DirectiveRow[] = [
   ['disable_symlinks', HSL, '1-2'],
   ['try_files', 'server location', '2+'],
   ['max_ranges', HSL, '1'],
-  ['if_modified_since', HSL, '1'],
+  ['if_modified_since', HSL, '1', { values: 'off exact before' }],
   ['gzip_vary', HSL, 'flag'],
   ['gzip_http_version', HSL, '1'],
-  ['gzip_proxied', HSL, '1+'],
+  ['gzip_proxied', HSL, '1+', { values: 'off expired no-cache no-store private no_last_modified no_etag auth any' }],
   ['gzip_disable', HSL, '1+'],
   ['output_buffers', HSL, '2'],
   ['early_hints', HSL, '1+', { since: '1.29.0' }],
@@ -234,12 +245,12 @@ const httpModules: readonly DirectiveRow[] = [
   ['index', HSL, '1+'],
   ['limit_conn', HSL, '2'],
   ['limit_conn_zone', 'http', '2'],
-  ['limit_conn_log_level', HSL, '1'],
+  ['limit_conn_log_level', HSL, '1', logLevels],
   ['limit_conn_status', HSL, '1'],
   ['limit_conn_dry_run', HSL, 'flag'],
   ['limit_req', HSL, '1-3'],
   ['limit_req_zone', 'http', '3-4'],
-  ['limit_req_log_level', HSL, '1'],
+  ['limit_req_log_level', HSL, '1', logLevels],
   ['limit_req_status', HSL, '1'],
   ['limit_req_dry_run', HSL, 'flag'],
   ['access_log', `${HSLI} lmt`, '1+'],
@@ -332,7 +343,7 @@ const httpSsl: readonly DirectiveRow[] = [
   ['ssl_password_file', HS, '1'],
   ['ssl_dhparam', HS, '1'],
   ['ssl_ecdh_curve', HS, '1'],
-  ['ssl_protocols', HS, '1+'],
+  ['ssl_protocols', HS, '1+', sslProtocols],
   ['ssl_ciphers', HS, '1'],
   ['ssl_buffer_size', HS, '1'],
   ['ssl_verify_client', HS, '1'],
@@ -408,11 +419,37 @@ const httpUpstream: readonly DirectiveRow[] = [
   ['sticky_cookie_insert', UP, '1+', { edition: 'plus' }],
 ];
 
+type UpstreamClientPrefix = 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'grpc';
+
+/** Word lists that differ between the upstream client modules, by module prefix. */
+type ValuesByPrefix = Readonly<Partial<Record<UpstreamClientPrefix, string>>>;
+
+/**
+ * The ngx_http_*_next_upstream_masks[] of each module (1.22.1 to 1.31.4 have
+ * the same ones). The modules with a cache use the same list for
+ * `*_cache_use_stale`, which is where `updating` comes from.
+ */
+const upstreamFailures: ValuesByPrefix = {
+  proxy: 'error timeout invalid_header non_idempotent http_500 http_502 http_503 http_504 http_403 http_404 http_429 updating off',
+  fastcgi: 'error timeout invalid_header non_idempotent http_500 http_503 http_403 http_404 http_429 updating off',
+  uwsgi: 'error timeout invalid_header non_idempotent http_500 http_503 http_403 http_404 http_429 updating off',
+  scgi: 'error timeout invalid_header non_idempotent http_500 http_503 http_403 http_404 http_429 updating off',
+  grpc: 'error timeout invalid_header non_idempotent http_500 http_502 http_503 http_504 http_403 http_404 http_429 off',
+};
+
+/** ngx_http_upstream_ignore_headers_masks[], shared by every upstream client module. */
+const ignoredHeaders = 'X-Accel-Redirect X-Accel-Expires X-Accel-Limit-Rate X-Accel-Buffering X-Accel-Charset Expires Cache-Control Set-Cookie Vary';
+
+function everyPrefix(values: string): ValuesByPrefix {
+  return { proxy: values, fastcgi: values, uwsgi: values, scgi: values, grpc: values };
+}
+
 /**
  * Directives that the proxy, FastCGI, uwsgi, SCGI and gRPC modules share,
- * by suffix. `only` limits a suffix to some of the prefixes.
+ * by suffix. `only` limits a suffix to some of the prefixes, and `values`
+ * gives each prefix's word list (see `DirectiveExtra.values`).
  */
-const upstreamClientSuffixes: readonly (readonly [suffix: string, contexts: string, args: string, only?: string])[] = [
+const upstreamClientSuffixes: readonly (readonly [suffix: string, contexts: string, args: string, only?: string, values?: ValuesByPrefix])[] = [
   ['bind', HSL, '1-2'],
   ['socket_keepalive', HSL, 'flag'],
   ['connect_timeout', HSL, '1'],
@@ -420,12 +457,12 @@ const upstreamClientSuffixes: readonly (readonly [suffix: string, contexts: stri
   ['read_timeout', HSL, '1'],
   ['buffer_size', HSL, '1'],
   ['intercept_errors', HSL, 'flag'],
-  ['next_upstream', HSL, '1+'],
+  ['next_upstream', HSL, '1+', undefined, upstreamFailures],
   ['next_upstream_tries', HSL, '1'],
   ['next_upstream_timeout', HSL, '1'],
   ['hide_header', HSL, '1'],
   ['pass_header', HSL, '1'],
-  ['ignore_headers', HSL, '1+'],
+  ['ignore_headers', HSL, '1+', undefined, everyPrefix(ignoredHeaders)],
   ['send_lowat', HSL, '1', 'proxy fastcgi'],
   ['buffering', HSL, 'flag', 'proxy fastcgi uwsgi scgi'],
   ['request_buffering', HSL, 'flag', 'proxy fastcgi uwsgi scgi'],
@@ -442,8 +479,8 @@ const upstreamClientSuffixes: readonly (readonly [suffix: string, contexts: stri
   ['cache_valid', HSL, '1+', 'proxy fastcgi uwsgi scgi'],
   ['cache_min_uses', HSL, '1', 'proxy fastcgi uwsgi scgi'],
   ['cache_max_range_offset', HSL, '1', 'proxy fastcgi uwsgi scgi'],
-  ['cache_use_stale', HSL, '1+', 'proxy fastcgi uwsgi scgi'],
-  ['cache_methods', HSL, '1+', 'proxy fastcgi uwsgi scgi'],
+  ['cache_use_stale', HSL, '1+', 'proxy fastcgi uwsgi scgi', upstreamFailures],
+  ['cache_methods', HSL, '1+', 'proxy fastcgi uwsgi scgi', everyPrefix('GET HEAD POST')],
   ['cache_lock', HSL, 'flag', 'proxy fastcgi uwsgi scgi'],
   ['cache_lock_timeout', HSL, '1', 'proxy fastcgi uwsgi scgi'],
   ['cache_lock_age', HSL, '1', 'proxy fastcgi uwsgi scgi'],
@@ -458,7 +495,7 @@ const upstreamClientSuffixes: readonly (readonly [suffix: string, contexts: stri
   ['pass_request_body', HSL, 'flag', 'proxy fastcgi uwsgi scgi'],
   ['param', HSL, '2-3', 'fastcgi uwsgi scgi'],
   ['ssl_session_reuse', HSL, 'flag', 'proxy uwsgi grpc'],
-  ['ssl_protocols', HSL, '1+', 'proxy uwsgi grpc'],
+  ['ssl_protocols', HSL, '1+', 'proxy uwsgi grpc', everyPrefix(sslProtocols.values ?? '')],
   ['ssl_ciphers', HSL, '1', 'proxy uwsgi grpc'],
   ['ssl_name', HSL, '1', 'proxy uwsgi grpc'],
   ['ssl_server_name', HSL, 'flag', 'proxy uwsgi grpc'],
@@ -472,10 +509,13 @@ const upstreamClientSuffixes: readonly (readonly [suffix: string, contexts: stri
   ['ssl_conf_command', HSL, '2', 'proxy uwsgi grpc'],
 ];
 
-function upstreamClientRows(prefix: string): DirectiveRow[] {
+function upstreamClientRows(prefix: UpstreamClientPrefix): DirectiveRow[] {
   return upstreamClientSuffixes
     .filter(([, , , only]) => only === undefined || only.split(' ').includes(prefix))
-    .map(([suffix, contexts, args]) => [`${prefix}_${suffix}`, contexts, args] as const);
+    .map(([suffix, contexts, args, , values]): DirectiveRow => {
+      const words = values?.[prefix];
+      return words === undefined ? [`${prefix}_${suffix}`, contexts, args] : [`${prefix}_${suffix}`, contexts, args, { values: words }];
+    });
 }
 
 const httpUpstreamClients: readonly DirectiveRow[] = [
@@ -518,7 +558,7 @@ const httpUpstreamClients: readonly DirectiveRow[] = [
   ['memcached_send_timeout', HSL, '1'],
   ['memcached_read_timeout', HSL, '1'],
   ['memcached_buffer_size', HSL, '1'],
-  ['memcached_next_upstream', HSL, '1+'],
+  ['memcached_next_upstream', HSL, '1+', { values: 'error timeout invalid_response not_found off' }],
   ['memcached_next_upstream_tries', HSL, '1'],
   ['memcached_next_upstream_timeout', HSL, '1'],
 ];
@@ -590,7 +630,7 @@ const stream: readonly DirectiveRow[] = [
   ['proxy_ssl_crl', TS, '1', { dynamicModule: 'stream' }],
   ['proxy_ssl_name', TS, '1', { dynamicModule: 'stream' }],
   ['proxy_ssl_password_file', TS, '1', { dynamicModule: 'stream' }],
-  ['proxy_ssl_protocols', TS, '1+', { dynamicModule: 'stream' }],
+  ['proxy_ssl_protocols', TS, '1+', { ...sslProtocols, dynamicModule: 'stream' }],
   ['proxy_ssl_server_name', TS, 'flag', { dynamicModule: 'stream' }],
   ['proxy_ssl_session_reuse', TS, 'flag', { dynamicModule: 'stream' }],
   ['proxy_ssl_trusted_certificate', TS, '1', { dynamicModule: 'stream' }],
@@ -611,7 +651,7 @@ const stream: readonly DirectiveRow[] = [
   ['deny', 'stream-server', '1', { dynamicModule: 'stream' }],
   ['limit_conn', TS, '2', { dynamicModule: 'stream' }],
   ['limit_conn_zone', 'stream', '2', { dynamicModule: 'stream' }],
-  ['limit_conn_log_level', TS, '1', { dynamicModule: 'stream' }],
+  ['limit_conn_log_level', TS, '1', { ...logLevels, dynamicModule: 'stream' }],
   ['limit_conn_dry_run', TS, 'flag', { dynamicModule: 'stream' }],
   ['map', 'stream', '{} 2', { entries: true, dynamicModule: 'stream' }],
   ['map_hash_max_size', 'stream', '1', { dynamicModule: 'stream' }],
@@ -631,7 +671,7 @@ const stream: readonly DirectiveRow[] = [
   ['ssl_password_file', TS, '1', { dynamicModule: 'stream' }],
   ['ssl_dhparam', TS, '1', { dynamicModule: 'stream' }],
   ['ssl_ecdh_curve', TS, '1', { dynamicModule: 'stream' }],
-  ['ssl_protocols', TS, '1+', { dynamicModule: 'stream' }],
+  ['ssl_protocols', TS, '1+', { ...sslProtocols, dynamicModule: 'stream' }],
   ['ssl_ciphers', TS, '1', { dynamicModule: 'stream' }],
   ['ssl_verify_client', TS, '1', { dynamicModule: 'stream' }],
   ['ssl_verify_depth', TS, '1', { dynamicModule: 'stream' }],
@@ -695,7 +735,7 @@ const mail: readonly DirectiveRow[] = [
   ['ssl_password_file', AS, '1', { dynamicModule: 'mail' }],
   ['ssl_dhparam', AS, '1', { dynamicModule: 'mail' }],
   ['ssl_ecdh_curve', AS, '1', { dynamicModule: 'mail' }],
-  ['ssl_protocols', AS, '1+', { dynamicModule: 'mail' }],
+  ['ssl_protocols', AS, '1+', { ...sslProtocols, dynamicModule: 'mail' }],
   ['ssl_ciphers', AS, '1', { dynamicModule: 'mail' }],
   ['ssl_prefer_server_ciphers', AS, 'flag', { dynamicModule: 'mail' }],
   ['ssl_session_cache', AS, '1-2', { dynamicModule: 'mail' }],

@@ -58,7 +58,7 @@ export function lintText(text: string, options: LintOptions, file = 'nginx.conf'
  * to the handlers registered for its name and to the `*` handlers.
  */
 export function lintParsed(parsed: ParseResult, options: LintOptions): LintResult {
-  const tree = buildLintTree(parsed.payload, options.target, parsed.blockStarts);
+  const tree = buildLintTree(parsed.payload, options.target, parsed);
   const rules = allRules.filter((rule) => options.rules?.[rule.id] !== 'off');
   const findings: Finding[] = [];
   const findingRules = new Map<Finding, Rule>();

@@ -30,6 +30,66 @@ export function parseDuration(text: string): number | undefined {
   return consumed === compact.length ? total : undefined;
 }
 
+/** Time units in the order ngx_parse_time() requires them, largest first, with their length in seconds. */
+const strictTimeUnits: readonly (readonly [unit: string, seconds: number])[] = [
+  ['y', 31_536_000],
+  ['M', 2_592_000],
+  ['w', 604_800],
+  ['d', 86_400],
+  ['h', 3600],
+  ['m', 60],
+  ['s', 1],
+];
+
+/** The largest value of nginx's ngx_int_t on 64-bit systems. */
+const maxNginxInteger = 2n ** 63n - 1n;
+
+/**
+ * Reads a time in seconds as ngx_parse_time(value, 1) does for parameters
+ * such as `fail_timeout=`, or returns undefined where nginx fails. Unlike
+ * parseDuration(), it rejects `ms`, units out of order (`30s1m`), a repeated
+ * unit, and a space that is followed by a unit (`1 s`), as nginx 1.22.1 to
+ * 1.31.4 do. A trailing number without a unit counts as seconds.
+ */
+export function parseStrictSeconds(text: string): number | undefined {
+  let total = 0;
+  let digits = '';
+  let sawDigit = false;
+  // The index of the last unit read in strictTimeUnits; a space counts as one past the last.
+  let step = -1;
+
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index] as string;
+    if (character >= '0' && character <= '9') {
+      digits += character;
+      sawDigit = true;
+      continue;
+    }
+
+    const unitIndex = character === ' ' ? strictTimeUnits.length : strictTimeUnits.findIndex(([unit]) => unit === character);
+    if (unitIndex === -1 || unitIndex <= step) return undefined;
+    // "ms" is the one two-letter unit, and nginx rejects it where the result is in seconds.
+    if (character === 'm' && text[index + 1] === 's') return undefined;
+    step = unitIndex;
+    const seconds = strictTimeUnits[unitIndex]?.[1] ?? 1;
+    if (digits !== '' && BigInt(digits) * BigInt(seconds) > maxNginxInteger) return undefined;
+    total += Number(digits === '' ? 0 : digits) * seconds;
+    digits = '';
+    while (text[index + 1] === ' ') index++;
+  }
+
+  if (!sawDigit) return undefined;
+  if (digits !== '' && BigInt(digits) > maxNginxInteger) return undefined;
+  return total + Number(digits === '' ? 0 : digits);
+}
+
+/** Reads a non-negative whole number as ngx_atoi() does: digits only, at most 2^63 - 1. */
+export function parseNginxInteger(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  if (text.length >= 19 && BigInt(text) > maxNginxInteger) return undefined;
+  return Number(text);
+}
+
 /**
  * Returns one parameter of an upstream `server` line: its value after `=`,
  * `true` for a flag such as `backup`, or undefined when the line does not

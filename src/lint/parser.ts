@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 
 import { expandGlob, hasGlobPattern } from './glob.js';
 import { Lexer, TokenKind, WordCache } from './lexer.js';
-import { createDirective, type Comment, type ConfigFile, type Directive, type ParseError, type ParsePayload, type SourcePosition } from './syntax.js';
+import { createDirective, followsBlockEnd, type Comment, type ConfigFile, type Directive, type DirectiveSpan, type ParseError, type ParsePayload, type SourcePosition } from './syntax.js';
 
 export interface ParseOptions {
   /** Directory that relative `include` paths are joined to; nginx uses its prefix, by default the main file's directory. */
@@ -26,6 +26,8 @@ export interface ParseResult {
    * takes none at the line of its `{`, so lint does too.
    */
   blockStarts: ReadonlyMap<Directive, SourcePosition>;
+  /** The argument and terminator positions of each directive whose `;` or `{` is not on the line of its name. */
+  spans: ReadonlyMap<Directive, DirectiveSpan>;
 }
 
 /** Blocks nest this deep at most; nginx has no limit, but real configurations stay far below it. */
@@ -66,6 +68,9 @@ class ConfigParser {
   private readonly activePaths: string[] = [];
   private readonly readFile: (path: string) => string;
   private readonly argumentScratch: string[] = [];
+  /** Line and column of each word in `argumentScratch` that is on a later line than its directive's name. */
+  private readonly argumentLineScratch: number[] = [];
+  private readonly argumentColumnScratch: number[] = [];
   /** One cache for every file, because included files repeat the words of the main file. */
   private readonly wordCache = new WordCache();
   /**
@@ -78,6 +83,11 @@ class ConfigParser {
   /** Line of each block's closing brace, so comments before it stay inside the block. */
   private readonly blockEndLines = new WeakMap<Directive, number>();
   private readonly blockStarts = new Map<Directive, SourcePosition>();
+  private readonly spans = new Map<Directive, DirectiveSpan>();
+  /** The directive whose block's `}` is the last token read, while no other token has followed it. */
+  private closedBlock: Directive | undefined;
+  /** Each comment that follows a `}` on its line, with the directive whose block that `}` closes. */
+  private readonly commentBlocks = new Map<Comment, Directive>();
 
   constructor(
     private readonly options: ParseOptions,
@@ -88,7 +98,7 @@ class ConfigParser {
 
   result(): ParseResult {
     const failed = this.errors.length > 0;
-    return { payload: { status: failed ? 'failed' : 'ok', errors: this.errors, config: this.config }, comments: this.comments, blockStarts: this.blockStarts };
+    return { payload: { status: failed ? 'failed' : 'ok', errors: this.errors, config: this.config }, comments: this.comments, blockStarts: this.blockStarts, spans: this.spans };
   }
 
   /** Parses one file and returns its index in `config`, or undefined when it could not be read. */
@@ -112,7 +122,13 @@ class ConfigParser {
     const lexer = new Lexer(
       text,
       (comment, line, column, trailing) => {
-        this.comments.push({ file: path, line, column, text: comment, trailing });
+        const entry: Comment = { file: path, line, column, text: comment, trailing };
+        const closed = this.closedBlock;
+        if (trailing && closed !== undefined) {
+          entry.blockLine = closed.line;
+          this.commentBlocks.set(entry, closed);
+        }
+        this.comments.push(entry);
       },
       this.wordCache,
     );
@@ -134,6 +150,7 @@ class ConfigParser {
   private parseBlock(lexer: Lexer, entry: ConfigFile, depth: number, target: Directive[] | undefined): void {
     for (;;) {
       const kind = lexer.next();
+      this.closedBlock = undefined;
 
       if (kind === TokenKind.endOfFile) {
         if (depth > 0) this.stop(entry, 'unexpected-end-of-file', 'unexpected end of file, expecting "}"', lexer);
@@ -161,17 +178,26 @@ class ConfigParser {
     // The scratch array is overwritten, never truncated, because V8 frees the storage of an array set to length 0.
     const scratch = this.argumentScratch;
     let count = 0;
+    // Index of the first word on a later line than the name; positions are recorded only from there on.
+    let firstLaterWord = -1;
 
     for (;;) {
       const kind = lexer.next();
+      this.closedBlock = undefined;
 
       if (kind === TokenKind.word) {
         if (lexer.quoted && quoted === undefined) quoted = new Array<boolean>(count).fill(false);
         if (quoted) quoted.push(lexer.quoted);
+        if (lexer.line !== directive.line) {
+          if (firstLaterWord === -1) firstLaterWord = count;
+          this.argumentLineScratch[count] = lexer.line;
+          this.argumentColumnScratch[count] = lexer.column;
+        }
         scratch[count++] = lexer.value;
         continue;
       }
       directive.args = scratch.slice(0, count);
+      if (lexer.line !== directive.line && (kind === TokenKind.semicolon || kind === TokenKind.blockStart)) this.recordSpan(directive, count, firstLaterWord === -1 ? count : firstLaterWord, lexer);
       if (kind === TokenKind.semicolon) break;
       if (kind === TokenKind.blockStart) {
         if (directive.directive.endsWith('_by_lua_block')) {
@@ -185,6 +211,7 @@ class ConfigParser {
         directive.block = this.blockStack.slice(start, this.blockStackTop);
         this.blockStackTop = start;
         if (this.options.includeComments) this.blockEndLines.set(directive, lexer.line);
+        this.closedBlock = directive;
         break;
       }
       if (kind === TokenKind.blockEnd) this.stop(entry, 'unexpected-brace', 'unexpected "}"', lexer);
@@ -196,6 +223,13 @@ class ConfigParser {
     if (directive.directive === 'if') stripIfParentheses(directive);
     if (directive.directive === 'include' && !this.options.singleFile) this.resolveInclude(directive, entry);
     return directive;
+  }
+
+  private recordSpan(directive: Directive, count: number, firstLaterWord: number, lexer: Lexer): void {
+    const args: SourcePosition[] = new Array<SourcePosition>(count);
+    for (let index = 0; index < firstLaterWord; index++) args[index] = { line: directive.line, column: directive.column };
+    for (let index = firstLaterWord; index < count; index++) args[index] = { line: this.argumentLineScratch[index] as number, column: this.argumentColumnScratch[index] as number };
+    this.spans.set(directive, { args, terminator: { line: lexer.line, column: lexer.column } });
   }
 
   private readLuaBody(lexer: Lexer, entry: ConfigFile, directive: Directive, quoted: boolean[] | undefined): void {
@@ -229,7 +263,7 @@ class ConfigParser {
   private withComments(entry: ConfigFile, path: string): Directive[] {
     const comments = this.comments.filter((comment) => comment.file === path);
     if (comments.length === 0) return entry.parsed;
-    return mergeComments(entry.parsed, comments, this.blockEndLines);
+    return mergeComments(entry.parsed, comments, this.blockEndLines, this.commentBlocks);
   }
 
   private stop(entry: ConfigFile, code: string, message: string, lexer: Lexer): never {
@@ -271,22 +305,39 @@ function stripIfParentheses(directive: Directive): void {
   }
 }
 
-/** Inserts comments as `#` directives at their place in the tree, by line. */
-function mergeComments(parsed: Directive[], comments: Comment[], blockEndLines: WeakMap<Directive, number>): Directive[] {
+/**
+ * Inserts comments as `#` directives at their place in the tree, by line. A
+ * comment that follows a `}` goes right after that block's directive, never
+ * inside the block, even when the whole block is on the comment's line.
+ */
+function mergeComments(parsed: Directive[], comments: Comment[], blockEndLines: WeakMap<Directive, number>, commentBlocks: ReadonlyMap<Comment, Directive>): Directive[] {
   const pending = [...comments];
+
+  /** True when the next comment belongs where the loops may place it by line, that is, it follows no `}`. */
+  function nextIsPlain(): boolean {
+    const next = pending[0];
+    return next !== undefined && !commentBlocks.has(next);
+  }
 
   function merge(list: Directive[], endLine: number): Directive[] {
     const result: Directive[] = [];
     for (let index = 0; index < list.length; index++) {
       const directive = list[index] as Directive;
-      while (pending.length > 0 && (pending[0]?.line ?? Infinity) < directive.line) result.push(toDirective(pending.shift()));
+      while (nextIsPlain() && (pending[0]?.line ?? Infinity) < directive.line) result.push(toDirective(pending.shift()));
       result.push(directive);
-      if (directive.block) directive.block = merge(directive.block, blockEndLines.get(directive) ?? directive.line);
+      if (directive.block) {
+        directive.block = merge(directive.block, blockEndLines.get(directive) ?? directive.line);
+        while (pending[0] !== undefined && commentBlocks.get(pending[0]) === directive) {
+          const comment = toDirective(pending.shift());
+          comment[followsBlockEnd] = true;
+          result.push(comment);
+        }
+      }
       // A trailing comment follows the last directive on its line, as in `a; b; # comment`.
       if (list[index + 1]?.line === directive.line) continue;
-      while (pending.length > 0 && pending[0]?.trailing && pending[0].line === directive.line) result.push(toDirective(pending.shift()));
+      while (nextIsPlain() && pending[0]?.trailing && pending[0].line === directive.line) result.push(toDirective(pending.shift()));
     }
-    while (pending.length > 0 && (pending[0]?.line ?? Infinity) <= endLine) result.push(toDirective(pending.shift()));
+    while (nextIsPlain() && (pending[0]?.line ?? Infinity) <= endLine) result.push(toDirective(pending.shift()));
     return result;
   }
 

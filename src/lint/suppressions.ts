@@ -5,6 +5,7 @@ import type { Comment } from './syntax.js';
  *
  *     # h2sticky-disable-next-line backup-with-hash -- reason
  *     server 10.0.0.2 backup;   # h2sticky-disable-line backup-with-hash
+ *     upstream u { … }          # h2sticky-disable-line ip-hash-behind-proxy (the whole block)
  *     # h2sticky-disable unknown-directive
  *     …
  *     # h2sticky-enable unknown-directive
@@ -50,7 +51,8 @@ export function readSuppressions(comments: readonly Comment[]): Suppressions {
     for (const ruleId of ruleIds ?? []) namedRuleIds.push({ ruleId, kind: `h2sticky-${kind}`, file: comment.file, line: comment.line, column: comment.column });
 
     if (kind === 'disable-next-line') regions.push({ file: comment.file, startLine: comment.line + 1, endLine: comment.line + 1, ruleIds });
-    else if (kind === 'disable-line') regions.push({ file: comment.file, startLine: comment.line, endLine: comment.line, ruleIds });
+    // After a `}`, the comment covers the whole block, which may have been one line before formatting.
+    else if (kind === 'disable-line') regions.push({ file: comment.file, startLine: comment.blockLine ?? comment.line, endLine: comment.line, ruleIds });
     else if (kind === 'disable') {
       const region: Region = { file: comment.file, startLine: comment.line, endLine: Infinity, ruleIds };
       regions.push(region);

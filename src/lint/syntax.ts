@@ -22,6 +22,7 @@ export interface Directive {
   block?: Directive[];
   /** On `#` entries only, when comments are kept: the text after `#`. */
   comment?: string;
+  [followsBlockEnd]?: true;
 }
 
 /** An error found while reading or parsing, in nginx's wording. */
@@ -56,6 +57,17 @@ export interface SourcePosition {
   column: number;
 }
 
+/**
+ * Where the words of a directive that spans several lines start, and where
+ * its `;` or `{` is. `nginx -t` reports a wrong argument at the line of that
+ * terminator, which after a missing `;` is a later line than the name.
+ */
+export interface DirectiveSpan {
+  /** One position per argument, in order. Words on the name's line get the name's position, because no finding needs their columns. */
+  args: SourcePosition[];
+  terminator: SourcePosition;
+}
+
 /** A comment found in a file, with its position; lint suppressions are read from these. */
 export interface Comment {
   file: string;
@@ -64,7 +76,19 @@ export interface Comment {
   text: string;
   /** True when a directive or brace precedes the comment on the same line. */
   trailing: boolean;
+  /**
+   * For a comment whose line has a `}` as the last token before it: the line
+   * of the directive whose block that `}` closes, such as the `upstream` of
+   * `upstream u { … } # comment`.
+   */
+  blockLine?: number;
 }
+
+/**
+ * Marks a `#` entry of the payload that followed a `}` on its line, so that
+ * the builder writes it after that `}` again. A symbol key stays out of JSON.
+ */
+export const followsBlockEnd: unique symbol = Symbol('followsBlockEnd');
 
 const payloadKeys: ReadonlySet<string> = new Set([
   'file',

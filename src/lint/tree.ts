@@ -1,6 +1,6 @@
 import { childContext, checkDirective, type DirectiveCheck } from './directive-set.js';
 import type { ContextName } from './directive-table.js';
-import { markLinted, type Directive, type ParsePayload, type SourcePosition } from './syntax.js';
+import { markLinted, type Directive, type DirectiveSpan, type ParsePayload, type SourcePosition } from './syntax.js';
 import type { Target } from './target.js';
 
 /**
@@ -42,9 +42,18 @@ export interface LintTree {
    * the position of the `{`, when it is on a later line than the name.
    */
   unexpectedBlockStarts: ReadonlyMap<LintNode, SourcePosition>;
+  /** Argument and terminator positions of the nodes whose `;` or `{` is on a later line than their name. */
+  spans: ReadonlyMap<LintNode, DirectiveSpan>;
+}
+
+/** Positions the parser records beside the payload (see ParseResult). */
+export interface ParsedPositions {
+  blockStarts?: ReadonlyMap<Directive, SourcePosition>;
+  spans?: ReadonlyMap<Directive, DirectiveSpan>;
 }
 
 const noBlockStarts: ReadonlyMap<Directive, SourcePosition> = new Map();
+const noSpans: ReadonlyMap<Directive, DirectiveSpan> = new Map();
 
 /** Included files are expanded at most this deep; the parser already rejects cycles. */
 const maxIncludeDepth = 64;
@@ -60,7 +69,10 @@ type ReusedDirective = Directive & LintNode & { owner: LintTree | undefined };
  * the nodes of the previous one. A file included twice is copied for its
  * second place, because each node has one parent.
  */
-export function buildLintTree(payload: ParsePayload, target: Target, blockStarts: ReadonlyMap<Directive, SourcePosition> = noBlockStarts): LintTree {
+export function buildLintTree(payload: ParsePayload, target: Target, positions: ParsedPositions = {}): LintTree {
+  const blockStarts = positions.blockStarts ?? noBlockStarts;
+  const parsedSpans = positions.spans ?? noSpans;
+  const spans = new Map<LintNode, DirectiveSpan>();
   const nodes: LintNode[] = [];
   const byName = new Map<string, LintNode[]>();
   const failedChecks: LintNode[] = [];
@@ -96,6 +108,10 @@ export function buildLintTree(payload: ParsePayload, target: Target, blockStarts
       node.children = undefined;
       node.context = context;
       node.check = undefined;
+      if (parsedSpans.size > 0) {
+        const span = parsedSpans.get(directive);
+        if (span) spans.set(node, span);
+      }
       if (context !== undefined) {
         node.check = checkDirective(node.name, context, node.args, directive.block !== undefined, target);
         if (node.check.kind !== 'ok') failedChecks.push(node);
@@ -131,13 +147,44 @@ export function buildLintTree(payload: ParsePayload, target: Target, blockStarts
     return stack.slice(start, start + count);
   }
 
-  const tree: LintTree = { roots: [], nodes, byName, failedChecks, unexpectedBlockStarts };
+  const tree: LintTree = { roots: [], nodes, byName, failedChecks, unexpectedBlockStarts, spans };
   markLinted(payload);
   if (main) {
     convert(main.parsed, main.file, undefined, 'main', 0);
     tree.roots = takeNodes(0, main.parsed);
   }
   return tree;
+}
+
+/** The position at which `nginx -t` reports a wrong argument, and the line that probably lacks its `;` when the argument starts a later line. */
+export interface ArgumentReport {
+  position: SourcePosition;
+  /** The line before the argument's, when the argument is the first word on its line. */
+  unterminatedLine: number | undefined;
+}
+
+/**
+ * Returns where `nginx -t` names argument `index` of `node` as invalid: the
+ * line of the directive's `;` or `{`, because nginx checks the arguments
+ * after it has read the whole directive (ngx_conf_handler()). The column is
+ * the argument's when it is on that line.
+ */
+export function argumentReport(tree: LintTree, node: LintNode, index: number): ArgumentReport {
+  const span = tree.spans.get(node);
+  const argument = span?.args[index];
+  if (!span || !argument) return { position: { line: node.line, column: node.column }, unterminatedLine: undefined };
+
+  const previousLine = index === 0 ? node.line : (span.args[index - 1]?.line ?? node.line);
+  const column = argument.line === span.terminator.line ? argument.column : span.terminator.column;
+  return {
+    position: { line: span.terminator.line, column },
+    unterminatedLine: argument.line > previousLine ? previousLine : undefined,
+  };
+}
+
+/** Returns the fix for a directive that read the next line's words as its arguments because `line` lacks its `;`. */
+export function missingSemicolonHint(node: LintNode, line: number): string {
+  return `The words after line ${line} were read as parameters of the "${node.name}" on line ${node.line}. End line ${line} with ";".`;
 }
 
 const emptyList: readonly LintNode[] = Object.freeze([]);

@@ -26,6 +26,7 @@ import { proxyPassWithoutResolver } from './proxy-pass-without-resolver.js';
 import { proxySetHeaderRedefinition } from './proxy-set-header-redefinition.js';
 import { resolveWithoutZone } from './resolve-without-zone.js';
 import { samesiteNoneWithoutSecure } from './samesite-none-without-secure.js';
+import { serverParameterInvalid } from './server-parameter-invalid.js';
 import { sslOnRemoved } from './ssl-on-removed.js';
 import { ssrfVariableProxyPass } from './ssrf-variable-proxy-pass.js';
 import { stickyCookieNotSecure } from './sticky-cookie-not-secure.js';
@@ -64,6 +65,7 @@ export const allRules: readonly Rule[] = [
   proxySetHeaderRedefinition,
   resolveWithoutZone,
   samesiteNoneWithoutSecure,
+  serverParameterInvalid,
   sslOnRemoved,
   ssrfVariableProxyPass,
   stickyCookieNotSecure,
