@@ -74,8 +74,14 @@ export function generateConfig(targetLines) {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
   const [, , output, count = '100000'] = process.argv;
-  if (!output) {
-    process.stderr.write('usage: node bench/parse/generate.mjs OUTPUT [LINES]\n');
+  const usage = 'usage: node bench/parse/generate.mjs OUTPUT [LINES]\nWrites a valid nginx configuration of about LINES lines (default 100000) to OUTPUT.\n';
+  if (output === '--help' || output === '-h') {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  // A file name that starts with "-" is almost always a mistyped option.
+  if (!output || output.startsWith('-') || !/^[1-9][0-9]*$/.test(count)) {
+    process.stderr.write(usage);
     process.exit(2);
   }
   writeFileSync(output, generateConfig(Number(count)));
