@@ -24,3 +24,15 @@ export async function runCli(args: readonly string[], cwd = process.cwd()): Prom
   const code = await main(args, io);
   return { code, ...output() };
 }
+
+/** One finding of `lint --format json`. */
+export interface JsonFinding {
+  rule: string;
+  severity: string;
+  message: string;
+  file: string;
+  line: number | null;
+  column: number | null;
+  /** How many includes of the file share the finding. */
+  count: number;
+}

@@ -7,16 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureLevels } from '../src/nginx/runner/images.js';
 import type { DockerNginxSource, LocalNginxSource } from '../src/nginx/runner/source.js';
 import { findLocalNginx, findNginxImageSource, useOrSkip, type Availability } from './helpers/environment.js';
-import { runCli } from './lint-cli-helpers.js';
-
-interface JsonFinding {
-  rule: string;
-  severity: string;
-  message: string;
-  file: string;
-  line: number | null;
-  column: number | null;
-}
+import { runCli, type JsonFinding } from './lint-cli-helpers.js';
 
 let nginx: Availability<LocalNginxSource> | undefined;
 let stickyImage: Availability<DockerNginxSource> | undefined;

@@ -108,7 +108,7 @@ describe('lint output', () => {
     expect(err).toContain(`unexpected "}" in ${strayBraceFile}:2`);
     const document = JSON.parse(out) as JsonDocument;
     expect(document.findings).toEqual([
-      { rule: 'unexpected-brace', severity: 'error', message: `unexpected "}" in ${strayBraceFile}:2`, hint: null, file: strayBraceFile, line: 2, column: 1 },
+      { rule: 'unexpected-brace', severity: 'error', message: `unexpected "}" in ${strayBraceFile}:2`, hint: null, file: strayBraceFile, line: 2, column: 1, count: 1 },
     ]);
     expect(document.summary).toEqual({ error: 1, warning: 0, info: 0, suppressed: 0 });
   });

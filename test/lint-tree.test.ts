@@ -37,9 +37,10 @@ describe('lint tree', () => {
     expect(locations.map((location) => location.file)).toEqual([join(directory, 'common/headers.conf'), join(directory, 'common/headers.conf')]);
   });
 
-  it('reports each included copy', () => {
+  it('merges identical included copies', () => {
     const result = lintParsed(parseConfigFile(main), { target });
-    expect(result.findings.map((finding) => `${finding.code}@${finding.line}`)).toEqual(['host-from-http-host@2', 'host-from-http-host@2']);
+    expect(result.findings.map((finding) => `${finding.code}@${finding.line}`)).toEqual(['host-from-http-host@2']);
+    expect(result.findings[0]?.includeCount).toBe(2);
   });
 
   it('lints the same parse result twice alike', () => {

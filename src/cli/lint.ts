@@ -6,7 +6,7 @@ import { formatJson } from '../lint/formatters/json.js';
 import { formatSarif } from '../lint/formatters/sarif.js';
 import { formatStylish } from '../lint/formatters/stylish.js';
 import { parseFailure } from '../lint/input-problems.js';
-import { lintParsed, severityAtLeast, type Finding } from '../lint/linter.js';
+import { detectFragmentContext, lintContexts, lintParsed, severityAtLeast, type Finding, type LintContext } from '../lint/linter.js';
 import { parseConfigFile } from '../lint/parser.js';
 import { allRules } from '../lint/rules/index.js';
 import type { NginxCheckResult } from '../lint/nginx-check.js';
@@ -26,6 +26,7 @@ interface LintArgs {
   config?: string;
   nginx?: string;
   'list-rules': boolean;
+  context?: LintContext;
 }
 
 export const lintCommand = defineCommand<LintArgs>({
@@ -33,7 +34,13 @@ export const lintCommand = defineCommand<LintArgs>({
   describe: 'Check nginx configuration files for problems with stickiness, HTTP/2, versions and security',
   builder: (yargs) =>
     yargs
-      .positional('files', { type: 'string', array: true, default: [], describe: 'Main nginx configuration files; includes are followed' })
+      .positional('files', { type: 'string', array: true, default: [], describe: 'nginx configuration files: main files, or conf.d and sites-enabled fragments (see --context); includes are followed' })
+      .option('context', {
+        type: 'string',
+        choices: lintContexts,
+        describe:
+          'Block the files are linted as included in (default main). Without it, a file whose top level fits only in http or stream, such as a conf.d file of server blocks, is linted as included in that block, with a note',
+      })
       .option('nginx-version', { type: 'string', describe: `nginx version the files are for, such as 1.26.3 or 1.26; supported: ${supportedRangeText} (default 1.30.6)` })
       .option('edition', { type: 'string', choices: ['oss', 'plus'], describe: 'open-source nginx or NGINX Plus (default oss)' })
       .option('format', { type: 'string', choices: ['stylish', 'json', 'sarif'] as const, default: 'stylish' as const, describe: 'How to print the findings: stylish for reading in a terminal, json for scripts, sarif (SARIF 2.1.0) for upload to a code-scanning service. json and sarif list parse errors as results too' })
@@ -47,7 +54,8 @@ export const lintCommand = defineCommand<LintArgs>({
       .check((args) => (args['nginx-version'] === undefined ? true : (nginxVersionError(args['nginx-version']) ?? true)))
       .example('$0 lint /etc/nginx/nginx.conf --nginx-version 1.22.1', 'lint for Debian 12 nginx')
       .example('$0 lint nginx.conf --format sarif > lint.sarif', 'write SARIF for a code-scanning service')
-      .example('$0 lint nginx.conf --nginx local', 'also run the local nginx -t and merge its messages'),
+      .example('$0 lint nginx.conf --nginx local', 'also run the local nginx -t and merge its messages')
+      .example('$0 lint /etc/nginx/conf.d/app.conf --context server', 'lint a file that an "include" inside a server block reads'),
   run: async (args, io) =>
     namingNginxOptions({ binary: '--nginx local:PATH', image: '--nginx docker:IMAGE' }, async () => {
       if (args['list-rules']) {
@@ -63,6 +71,7 @@ export const lintCommand = defineCommand<LintArgs>({
       let target = parseTarget(chosenVersion, args.edition ?? config.edition, args['nginx-version'] ? '--nginx-version' : 'nginxVersion');
       const failOn = args['fail-on'] ?? config.failOn ?? 'warning';
       const source = args.nginx === undefined ? undefined : parseNginxSource(args.nginx);
+      if (source !== undefined && args.context !== undefined && args.context !== 'main') throw nginxNeedsMainFile(`--context ${args.context} lints the files as fragments`);
 
       const parsedFiles = args.files.map((file) => ({ file: resolve(io.cwd, file), parsed: parseConfigFile(resolve(io.cwd, file)) }));
       const parseErrors: ParseError[] = parsedFiles.flatMap(({ parsed }) => parsed.payload.errors);
@@ -76,10 +85,19 @@ export const lintCommand = defineCommand<LintArgs>({
       let suppressed = 0;
       const checkedVersions = new Set<string>();
       for (const { file, parsed } of parsedFiles) {
+        const fragmentContext = args.context === undefined ? detectFragmentContext(parsed, target) : undefined;
+        if (source !== undefined && fragmentContext !== undefined) throw nginxNeedsMainFile(`${file} is a fragment, linted as included in ${fragmentContext} {}`);
         const check = source === undefined ? undefined : await runNginxCheckLazily(file, parsed.payload, source);
         if (check && chosenVersion === undefined) target = targetOfCheckedNginx(target, check.version);
 
-        const result = lintParsed(parsed, config.rules ? { target, rules: config.rules } : { target });
+        const context = args.context ?? fragmentContext ?? 'main';
+        const result = lintParsed(parsed, config.rules ? { target, rules: config.rules, context } : { target, context });
+        if (fragmentContext !== undefined) {
+          io.err(
+            `note: ${file} has top-level directives that nginx rejects in a main file but accepts inside ${fragmentContext} {}, so it was linted as included in ${fragmentContext} {}. ` +
+              `To lint it as another block's include, pass --context main|http|server|location|stream\n`,
+          );
+        }
         findings.push(...(check ? check.merge(result.findings) : result.findings));
         suppressed += result.suppressed;
         if (check) {
@@ -119,6 +137,21 @@ function writeParseFailure(failure: InputError, format: 'json' | 'sarif', target
   for (const problem of failure.problems) io.err(`${formatProblem(problem)}\n`);
   io.err(`h2sticky: ${failure.message}\n`);
   return ExitCode.invalidInput;
+}
+
+/** Rejects --nginx for a fragment, because nginx -t reads only a main file. */
+function nginxNeedsMainFile(reason: string): InputError {
+  return new InputError(
+    [
+      {
+        code: 'nginx-needs-main-file',
+        severity: 'error',
+        message: `--nginx needs a main nginx.conf, because "nginx -t" reads only main files, but ${reason}`,
+        hint: 'Run --nginx on the main file that includes this fragment, or lint the fragment without --nginx.',
+      },
+    ],
+    '--nginx needs a main configuration file',
+  );
 }
 
 /** Runs nginx -t through the runner, which is loaded only when --nginx is given because it pulls in execa. */

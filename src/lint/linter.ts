@@ -4,7 +4,9 @@ import { formatMessage, type Report, type Rule, type RuleContext } from './rule.
 import { allRules } from './rules/index.js';
 import { closestMatch } from '../util/suggest.js';
 import { readSuppressions, type Suppressions } from './suppressions.js';
-import type { ParsePayload } from './syntax.js';
+import { checkDirective } from './directive-set.js';
+import type { ContextName } from './directive-table.js';
+import type { Directive, ParsePayload } from './syntax.js';
 import type { Target } from './target.js';
 import { buildLintTree, type LintNode } from './tree.js';
 
@@ -14,9 +16,18 @@ import { buildLintTree, type LintNode } from './tree.js';
  */
 export type RuleSetting = 'off' | Severity | readonly [Severity, Readonly<Record<string, number | string | boolean>>];
 
+/** The blocks a file can be linted as included in, as `lint --context` names them. */
+export const lintContexts = ['main', 'http', 'server', 'location', 'stream'] as const;
+export type LintContext = (typeof lintContexts)[number];
+
 export interface LintOptions {
   target: Target;
   rules?: Readonly<Record<string, RuleSetting>>;
+  /**
+   * The block the file is linted as included in. Undefined means `main`,
+   * unless the file is an http or stream fragment (see detectFragmentContext).
+   */
+  context?: LintContext;
 }
 
 /**
@@ -26,6 +37,8 @@ export interface LintOptions {
  */
 export interface Finding extends Problem {
   file: string;
+  /** How many include sites produced this same finding, when a file is included more than once; absent means one. */
+  includeCount?: number;
 }
 
 export interface LintResult {
@@ -34,6 +47,10 @@ export interface LintResult {
   payload: ParsePayload;
   /** How many findings inline comments suppressed. */
   suppressed: number;
+  /** The block the file was linted as included in. */
+  context: LintContext;
+  /** True when the file was linted as an http or stream fragment because its top level does not fit in main. */
+  fragmentDetected: boolean;
 }
 
 const severityRank: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
@@ -58,7 +75,9 @@ export function lintText(text: string, options: LintOptions, file = 'nginx.conf'
  * to the handlers registered for its name and to the `*` handlers.
  */
 export function lintParsed(parsed: ParseResult, options: LintOptions): LintResult {
-  const tree = buildLintTree(parsed.payload, options.target, parsed);
+  const detected = options.context === undefined ? detectFragmentContext(parsed, options.target) : undefined;
+  const lintContext = options.context ?? detected ?? 'main';
+  const tree = buildLintTree(parsed.payload, options.target, parsed, lintContext);
   const rules = allRules.filter((rule) => options.rules?.[rule.id] !== 'off');
   const findings: Finding[] = [];
   const findingRules = new Map<Finding, Rule>();
@@ -108,8 +127,69 @@ export function lintParsed(parsed: ParseResult, options: LintOptions): LintResul
   // Counted before the unknown-rule findings join, because those are added, not suppressed.
   const suppressed = remaining.length - visible.length;
   visible.push(...unknownSuppressedRules(suppressions));
-  visible.sort(compareFindings);
-  return { findings: visible, payload: parsed.payload, suppressed };
+  const merged = mergeIdenticalFindings(visible);
+  merged.sort(compareFindings);
+  return { findings: merged, payload: parsed.payload, suppressed, context: lintContext, fragmentDetected: detected !== undefined };
+}
+
+/**
+ * Returns `http` or `stream` when the main file's top level has directives
+ * that nginx rejects in main but that all fit in that block, as in a
+ * conf.d or sites-enabled file that holds only `server` and `upstream`
+ * blocks. When both fit, the block whose tree has fewer directives in the
+ * wrong place wins, and http wins a tie. Returns undefined for a main file.
+ */
+export function detectFragmentContext(parsed: ParseResult, target: Target): 'http' | 'stream' | undefined {
+  const topLevel = topLevelDirectives(parsed.payload);
+  const rejectedIn = (context: ContextName): boolean =>
+    topLevel.some((directive) => checkDirective(directive.directive, context, directive.args, directive.block !== undefined, target).kind === 'not-allowed-here');
+  if (!rejectedIn('main')) return undefined;
+
+  const fitting = (['http', 'stream'] as const).filter((context) => !rejectedIn(context));
+  if (fitting.length < 2) return fitting[0];
+  // Both fit, as for a file of only server blocks, so the directives inside the blocks decide.
+  const misplaced = fitting.map((context) => buildLintTree(parsed.payload, target, parsed, context).failedChecks.filter((node) => node.check?.kind === 'not-allowed-here').length);
+  return (misplaced[1] ?? 0) < (misplaced[0] ?? 0) ? 'stream' : 'http';
+}
+
+/** Returns the main file's top-level directives, with the top-level includes expanded and comments left out. */
+function topLevelDirectives(payload: ParsePayload): Directive[] {
+  const found: Directive[] = [];
+  const visit = (list: readonly Directive[], depth: number): void => {
+    for (const directive of list) {
+      if (directive.directive === '#') continue;
+      if (directive.directive === 'include' && directive.includes && depth < maxIncludeDepth) {
+        for (const index of directive.includes) visit(payload.config[index]?.parsed ?? [], depth + 1);
+        continue;
+      }
+      found.push(directive);
+    }
+  };
+  visit(payload.config[0]?.parsed ?? [], 0);
+  return found;
+}
+
+/** Top-level includes are followed at most this deep; the parser already rejects cycles. */
+const maxIncludeDepth = 64;
+
+/**
+ * Merges findings that are the same in rule, severity, file, line, column
+ * and message into one with `includeCount`. A file included in several
+ * places yields such copies, one per include site. Findings whose message
+ * differs between the sites stay apart.
+ */
+export function mergeIdenticalFindings(findings: readonly Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const finding of findings) {
+    const key = JSON.stringify([finding.code, finding.severity, finding.file, finding.line, finding.column, finding.message]);
+    const first = byKey.get(key);
+    if (first === undefined) {
+      byKey.set(key, { ...finding });
+      continue;
+    }
+    first.includeCount = (first.includeCount ?? 1) + (finding.includeCount ?? 1);
+  }
+  return [...byKey.values()];
 }
 
 /** The code of findings for a suppression comment that names no rule. */

@@ -27,6 +27,8 @@ export interface LintNode {
 export interface LintTree {
   /** The directives of the main file at the top level. */
   roots: LintNode[];
+  /** The block the top level stands for: `main` for a main file, or the block a linted fragment is included in. */
+  rootContext: ContextName;
   /** Every node in document order, nested ones after their parent. */
   nodes: LintNode[];
   byName: Map<string, LintNode[]>;
@@ -69,7 +71,7 @@ type ReusedDirective = Directive & LintNode & { owner: LintTree | undefined };
  * the nodes of the previous one. A file included twice is copied for its
  * second place, because each node has one parent.
  */
-export function buildLintTree(payload: ParsePayload, target: Target, positions: ParsedPositions = {}): LintTree {
+export function buildLintTree(payload: ParsePayload, target: Target, positions: ParsedPositions = {}, rootContext: ContextName = 'main'): LintTree {
   const blockStarts = positions.blockStarts ?? noBlockStarts;
   const parsedSpans = positions.spans ?? noSpans;
   const spans = new Map<LintNode, DirectiveSpan>();
@@ -147,10 +149,10 @@ export function buildLintTree(payload: ParsePayload, target: Target, positions: 
     return stack.slice(start, start + count);
   }
 
-  const tree: LintTree = { roots: [], nodes, byName, failedChecks, unexpectedBlockStarts, spans };
+  const tree: LintTree = { roots: [], rootContext, nodes, byName, failedChecks, unexpectedBlockStarts, spans };
   markLinted(payload);
   if (main) {
-    convert(main.parsed, main.file, undefined, 'main', 0);
+    convert(main.parsed, main.file, undefined, rootContext, 0);
     tree.roots = takeNodes(0, main.parsed);
   }
   return tree;

@@ -14,6 +14,8 @@ export function formatJson(findings: readonly Finding[], target: Target, suppres
       file: finding.file,
       line: finding.line ?? null,
       column: finding.column ?? null,
+      // How many include sites of the file produced this finding.
+      count: finding.includeCount ?? 1,
     })),
     summary: { ...countBySeverity(findings), suppressed },
   };

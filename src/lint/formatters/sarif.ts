@@ -48,6 +48,8 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
           ...(ruleIndex.has(finding.code) ? { ruleIndex: ruleIndex.get(finding.code) } : {}),
           level: sarifLevel[finding.severity],
           message: { text: finding.hint ? `${finding.message}. Fix: ${finding.hint}` : finding.message },
+          // SARIF 2.1.0 result.occurrenceCount: one result for a finding that several includes of the file produce.
+          ...(finding.includeCount !== undefined && finding.includeCount > 1 ? { occurrenceCount: finding.includeCount } : {}),
           locations: [
             {
               physicalLocation: {

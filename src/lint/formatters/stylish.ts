@@ -16,6 +16,9 @@ export function formatStylish(findings: readonly Finding[]): string {
     const position = formatPosition(finding.line, finding.column).padEnd(8);
     lines.push(`  ${position} ${finding.severity.padEnd(7)}  ${finding.message}  ${finding.code}`);
     if (finding.hint) lines.push(`  ${''.padEnd(8)} ${''.padEnd(7)}  fix: ${finding.hint}`);
+    if (finding.includeCount !== undefined && finding.includeCount > 1) {
+      lines.push(`  ${''.padEnd(8)} ${''.padEnd(7)}  applies to ${finding.includeCount} includes of this file`);
+    }
   }
 
   const counts = countBySeverity(findings);

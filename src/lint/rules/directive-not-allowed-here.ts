@@ -14,10 +14,14 @@ export const directiveNotAllowedHere = defineRule({
       end: () => {
         for (const node of context.tree.failedChecks) {
           if (node.check?.kind !== 'not-allowed-here') continue;
-          const where = node.parent ? `inside "${node.parent.name}"` : 'at the top level';
+          const where = node.parent ? `inside "${node.parent.name}"` : topLevelName(context.tree.rootContext);
           context.report({ node, messageId: 'notAllowed', data: { name: node.name }, hint: `Move it out of this block; nginx rejects it ${where}.` });
         }
       },
     };
   },
 });
+
+function topLevelName(rootContext: string): string {
+  return rootContext === 'main' ? 'at the top level' : `at the top level of a file linted as included in "${rootContext}" (--context ${rootContext})`;
+}

@@ -1,13 +1,13 @@
 import { hasListenParameter } from '../nginx-values.js';
 import { defineRule } from '../rule.js';
 import { atLeast } from '../target.js';
-import { childrenNamed, type LintNode } from '../tree.js';
+import { siblings, type LintNode } from '../tree.js';
 
 export const plainHttp2Listener = defineRule({
   id: 'plain-http2-listener',
   category: 'http2',
   severity: 'error',
-  description: 'A `listen … http2` without `ssl` before nginx 1.25.1: the port speaks only HTTP/2, so HTTP/1.1 clients fail there.',
+  description: 'A `listen … http2` without `ssl` before nginx 1.25.1: the port speaks only HTTP/2, so HTTP/1.1 clients fail there. Info, not error, when the same server also has a TLS or plain HTTP/1.x listen.',
   messages: {
     h2Only: 'before nginx 1.25.1 a plain-text "listen ... http2" port speaks only HTTP/2 with prior knowledge, so HTTP/1.1 clients (every browser) cannot use port {{address}}',
     h2cPort: 'before nginx 1.25.1 port {{address}} speaks only HTTP/2 with prior knowledge; HTTP/1.1 clients must use the other listeners of this server',
@@ -20,8 +20,10 @@ export const plainHttp2Listener = defineRule({
         if (node.context !== 'server') return;
         if (!isPlainHttp2(node)) return;
 
-        // A server that also listens with TLS or plain HTTP/1.x still serves browsers, so the h2c-only port is likely deliberate.
-        const otherListeners = childrenNamed(node.parent, 'listen').some((listen) => !isPlainHttp2(listen));
+        // A server that also listens with TLS or plain HTTP/1.x still serves browsers, so the h2c-only port is likely
+        // deliberate (such as a port for gRPC clients) and gets info. siblings() also covers a fragment linted with
+        // --context server, whose listen lines have no parent node.
+        const otherListeners = siblings(node, context.tree).some((listen) => listen.name === 'listen' && !isPlainHttp2(listen));
         context.report({
           node,
           messageId: otherListeners ? 'h2cPort' : 'h2Only',
