@@ -329,6 +329,22 @@ describe('h2sticky diff', () => {
     expect(run.stdout).not.toContain('ok ');
   });
 
+  it('writes reports for passing random runs', async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const { version } = await readNginxBuildInfo(local);
+    const junit = join(directory, 'random-passed.xml');
+    const json = join(directory, 'random-passed.json');
+    const run = await runCli(['diff', '--random', '2', '--seed', '5', '--shrunk-dir', directory, '--junit', junit, '--json', json]);
+
+    expect(run.code).toBe(0);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain(`<testsuite name="nginx ${version}" tests="1" failures="0" errors="0" skipped="0"`);
+    expect(xml).toContain('name="2 random scenarios (seed 5)"');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { summary: { passed: number; requestsCompared: number } };
+    expect(report.summary.passed).toBe(1);
+    expect(report.summary.requestsCompared).toBeGreaterThan(0);
+  });
+
   it('prints one table for a version list', async (context) => {
     useOrSkip(context, await findNginxImage(featureLevels.nativeSticky));
     useOrSkip(context, await findNginxImage(featureLevels.http2Directive));

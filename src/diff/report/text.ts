@@ -14,7 +14,8 @@ import { divergences, type ExpectationFailure, type RequestResult, type Scenario
 const contextSteps = 6;
 const columnWidth = 64;
 
-export function formatTextReport(results: readonly ScenarioRunResult[]): string {
+/** Formats the text report. With `summary: false` it leaves out the closing count line, for a report of one run inside another format. */
+export function formatTextReport(results: readonly ScenarioRunResult[], { summary = true }: { summary?: boolean } = {}): string {
   const lines: string[] = [];
   for (const result of results) {
     lines.push(runLine(result));
@@ -25,7 +26,7 @@ export function formatTextReport(results: readonly ScenarioRunResult[]): string 
 
   const explained = explainedSummary(results);
   if (explained.length > 0) lines.push('', 'explained differences (not divergences):', ...explained);
-  lines.push('', summaryLine(results));
+  if (summary) lines.push('', summaryLine(results));
   return `${lines.join('\n')}\n`;
 }
 
@@ -40,7 +41,7 @@ export function summaryLine(results: readonly ScenarioRunResult[]): string {
   );
 }
 
-/** Sorts problems by file, line and column; the compiler reports them in the order of its checks. */
+/** Sorts problems by file, line and column, because the compiler reports them in the order of its checks. */
 function inLineOrder(problems: readonly Problem[]): Problem[] {
   return [...problems].sort(
     (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),

@@ -196,3 +196,13 @@ describe('text report problem order', () => {
     expect(order).toEqual([24, 25, 26, 35]);
   });
 });
+
+describe('JUnit failure body', () => {
+  it('leaves out the summary line', () => {
+    const problem = { code: 'spec.check', severity: 'error' as const, message: 'invalid listener', file: 'mine.yaml', line: 3, column: 5 };
+    const xml = formatJunitReport([run('1.22.1', [], { status: 'error', reason: 'the spec does not compile for nginx 1.22.1', problems: [problem] })]);
+
+    expect(xml).toContain('invalid listener');
+    expect(xml).not.toContain('passed, 0 diverged');
+  });
+});
