@@ -7,7 +7,7 @@ import { formatMatrix } from '../diff/report/matrix.js';
 import { ProgressBar } from '../diff/report/progress.js';
 import { formatTextReport } from '../diff/report/text.js';
 import { divergences, type ScenarioRunResult } from '../diff/result.js';
-import { requestCount, resolveNginxTargets, resolveScenarioSpecs, runScenarios, type NginxTarget } from '../diff/run.js';
+import { chooseTargetForSpec, groupScenariosByTarget, requestCount, resolveNginxTargets, resolveScenarioSpecs, runScenarios, type NginxTarget, type ScenarioGroup } from '../diff/run.js';
 import { loadScenarioPaths } from '../diff/scenario/files.js';
 import { loadSpecDocument, type ResolvedSpec } from '../diff/testbed.js';
 import { runRandomScenarios } from '../diff/random/run.js';
@@ -39,7 +39,8 @@ export const diffCommand = defineCommand({
       .option('seed', { requiresArg: true, describe: 'seed of --random, so the same scenarios come back (default 1)' })
       .option('nginx', {
         type: 'string',
-        describe: 'nginx to test: "local" (nginx on PATH, the default), "local:/path/to/nginx" or "docker:IMAGE", such as docker:h2sticky/nginx:1.30.6',
+        describe:
+          'nginx to test: "local" (nginx on PATH), "local:/path/to/nginx" or "docker:IMAGE", such as docker:h2sticky/nginx:1.30.6. Default: per scenario, the local nginx when it is of the major.minor line that the spec\'s target.nginx names, else the h2sticky/nginx image of that line',
       })
       .option('nginx-version', {
         type: 'string',
@@ -76,9 +77,10 @@ export const diffCommand = defineCommand({
       }
 
       const versions = args['nginx-version']?.split(',').map((version) => version.trim()).filter((version) => version !== '');
-      const targets = await resolveNginxTargets(args.nginx === undefined ? undefined : parseNginxSource(args.nginx), versions);
+      const chooseBySpec = args.nginx === undefined && (versions === undefined || versions.length === 0);
 
       if (args.random !== undefined) {
+        const targets = chooseBySpec && spec ? await targetsOfSpec(io, spec) : await resolveNginxTargets(args.nginx === undefined ? undefined : parseNginxSource(args.nginx), versions);
         return runRandom(io, { count: Number(args.random), seed: args.seed === undefined ? 1 : Number(args.seed), spec, targets, explained, shrunkDirectory: resolve(io.cwd, args['shrunk-dir']) }, args);
       }
 
@@ -93,17 +95,34 @@ export const diffCommand = defineCommand({
       }
       const scenarios = loaded.scenarios.map((scenario) => ({ ...scenario, file: relativePath(scenario.file, io.cwd) }));
 
-      const progress = new ProgressBar(scenarios.reduce((sum, scenario) => sum + requestCount(scenario), 0) * targets.length, io.err, io.errIsTTY);
-      const results = await runScenarios({
-        scenarios,
-        ...(spec ? { spec } : {}),
-        targets,
-        explained,
-        onScenarioStart: (scenario, target) => progress.setLabel(`${scenario.name} on nginx ${target.version}`),
-        onRequestsDone: (count) => progress.advance(count),
-      });
+      // Without --nginx and --nginx-version each scenario runs on the nginx of its spec's target; otherwise every scenario runs on every named nginx.
+      let groups: ScenarioGroup[];
+      if (chooseBySpec) {
+        groups = await groupScenariosByTarget(scenarios, (await resolveScenarioSpecs(scenarios, spec)).specs);
+        for (const group of groups) if (group.notice !== undefined) io.err(`note: ${group.notice}\n`);
+      } else {
+        const targets = await resolveNginxTargets(args.nginx === undefined ? undefined : parseNginxSource(args.nginx), versions);
+        groups = targets.map((target) => ({ target, scenarios }));
+      }
+
+      const total = groups.reduce((sum, group) => sum + group.scenarios.reduce((count, scenario) => count + requestCount(scenario), 0), 0);
+      const progress = new ProgressBar(total, io.err, io.errIsTTY);
+      const results: ScenarioRunResult[] = [];
+      for (const group of groups) {
+        results.push(
+          ...(await runScenarios({
+            scenarios: group.scenarios,
+            ...(spec ? { spec } : {}),
+            targets: [group.target],
+            explained,
+            onScenarioStart: (scenario, target) => progress.setLabel(`${scenario.name} on nginx ${target.version}`),
+            onRequestsDone: (count) => progress.advance(count),
+          })),
+        );
+      }
       progress.finish();
-      return report(io, results, { targets, explained }, args);
+      // The matrix compares the same scenarios across versions, so it is printed only when every scenario ran on every nginx.
+      return report(io, results, { matrix: !chooseBySpec && groups.length > 1, explained }, args);
     }),
 });
 
@@ -136,14 +155,14 @@ interface ReportArgs {
 async function report(
   io: CliIO,
   results: ScenarioRunResult[],
-  { targets, explained }: { targets: readonly NginxTarget[]; explained: readonly ExplainedDifference[] },
+  { matrix, explained }: { matrix: boolean; explained: readonly ExplainedDifference[] },
   args: ReportArgs,
 ): Promise<ExitCodeValue> {
   if (args.format === 'json') io.out(formatJsonReport(results));
   else if (args.format === 'junit') io.out(formatJunitReport(results));
   else {
     io.out(formatTextReport(results));
-    if (targets.length > 1) io.out(`\n${formatMatrix(results, explained)}`);
+    if (matrix) io.out(`\n${formatMatrix(results, explained)}`);
   }
   if (args.json !== undefined) await writeFileAtomic(resolve(io.cwd, args.json), formatJsonReport(results));
   if (args.junit !== undefined) await writeFileAtomic(resolve(io.cwd, args.junit), formatJunitReport(results));
@@ -182,12 +201,23 @@ async function runRandom(
     if (outcome.failure) io.out(`shrunk scenario written to ${relativePath(outcome.failure.file, io.cwd)} (${countOf(outcome.failure.shrinks, 'shrink step')})\n`);
   }
   const failures = outcomes.flatMap((outcome) => (outcome.failure ? [outcome.failure.result] : []));
-  // NOTE: a passing run keeps only counts, not per-scenario results, so --json and --junit are written only for a divergence.
   if (failures.length === 0) {
     io.out(`${countOf(outcomes.reduce((sum, outcome) => sum + outcome.runs, 0), 'random scenario')} passed\n`);
+    // CI publishes the report files on every run, so a passing run writes them too: one passing test case per nginx.
+    // NOTE: a passing run keeps only counts, not per-scenario results, so these files have no steps.
+    const summaries = outcomes.map((outcome) => outcome.summary);
+    if (args.json !== undefined) await writeFileAtomic(resolve(io.cwd, args.json), formatJsonReport(summaries));
+    if (args.junit !== undefined) await writeFileAtomic(resolve(io.cwd, args.junit), formatJunitReport(summaries));
     return ExitCode.ok;
   }
-  return report(io, failures, options, args);
+  return report(io, failures, { matrix: options.targets.length > 1, explained: options.explained }, args);
+}
+
+/** Chooses the nginx for random scenarios from the target of the spec given on the command line. */
+async function targetsOfSpec(io: CliIO, spec: ResolvedSpec): Promise<NginxTarget[]> {
+  const chosen = await chooseTargetForSpec(spec, 'run random scenarios');
+  if (chosen.notice !== undefined) io.err(`note: ${chosen.notice}\n`);
+  return [chosen.target];
 }
 
 async function loadExplained(extra: string | undefined, io: CliIO): Promise<ExplainedDifference[] | undefined> {

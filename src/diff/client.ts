@@ -26,6 +26,12 @@ export interface RawResponse {
   body: Buffer;
   /** Why the exchange failed, in fixed wording: `connection refused`, `stream reset: INTERNAL_ERROR`, ... */
   error?: string;
+  /**
+   * Set when the client rejected the request before sending it, such as
+   * ERR_HTTP2_INVALID_CONNECTION_HEADERS: the server never saw it, so there is
+   * no behaviour of the server to compare.
+   */
+  notSent?: boolean;
 }
 
 export interface OutgoingRequest {
@@ -179,7 +185,7 @@ function sendOnSession(session: ClientHttp2Session, request: OutgoingRequest, ti
         ...request.headers,
       });
     } catch (error) {
-      resolve({ headers: {}, body: Buffer.alloc(0), error: describeError(error) });
+      resolve({ headers: {}, body: Buffer.alloc(0), error: describeError(error), notSent: true });
       return;
     }
 
@@ -232,7 +238,9 @@ class Http1Connection implements ClientConnection {
         });
       };
 
-      const outgoing = send(
+      let outgoing: ReturnType<typeof send>;
+      try {
+        outgoing = send(
         {
           host: this.target.host,
           port: this.target.port,
@@ -251,6 +259,11 @@ class Http1Connection implements ClientConnection {
           incoming.on('error', () => finish('connection closed before the response ended'));
         },
       );
+      } catch (error) {
+        // node:http throws here for a header name or value it cannot send, such as one with a line break.
+        resolve({ headers: {}, body: Buffer.alloc(0), error: describeError(error), notSent: true });
+        return;
+      }
       outgoing.on('timeout', () => {
         outgoing.destroy();
         finish(`no response within ${timeoutMs} ms`);

@@ -37,6 +37,8 @@ export interface RequestResult {
   method: string;
   path: string;
   observations: [Observation, Observation];
+  /** Why a client did not send the request, per side role, such as `nginx: ...`; the request is then not compared. */
+  notSent?: string[];
   differences: RequestDifference[];
   expectationFailures: ExpectationFailure[];
 }
@@ -87,7 +89,23 @@ export function divergences(result: ScenarioRunResult): { step: StepResult; requ
 
 export function statusOf(steps: readonly StepResult[]): RunStatus {
   const requests = steps.flatMap((step) => step.requests);
+  if (requests.some((request) => request.notSent !== undefined)) return 'error';
   if (requests.some((request) => request.differences.some((difference) => !difference.explained))) return 'diverged';
   if (requests.some((request) => request.expectationFailures.length > 0)) return 'expectation-failed';
   return 'passed';
+}
+
+/** Number of requests that both clients sent, and so were compared. */
+export function comparedCount(steps: readonly StepResult[]): number {
+  return steps.reduce((sum, step) => sum + step.requests.filter((request) => request.notSent === undefined).length, 0);
+}
+
+/** Describes the first request that a client did not send, for the reason of an error result. */
+export function notSentReason(steps: readonly StepResult[]): string | undefined {
+  for (const step of steps) {
+    for (const request of step.requests) {
+      if (request.notSent !== undefined) return `the client did not send ${request.method} ${request.path} (${request.pointer}): ${request.notSent.join('; ')}`;
+    }
+  }
+  return undefined;
 }

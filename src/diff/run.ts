@@ -17,6 +17,8 @@ import type { Scenario } from './scenario/types.js';
 import type { ServerUnderTest } from './server-under-test.js';
 import { DiffSession } from './session.js';
 import { BackendSet, resolveScenarioSpec, type ResolvedSpec } from './testbed.js';
+import { chooseNginxForTarget, type NginxChoiceWording } from '../nginx/check-source.js';
+import { resolveTarget } from '../spec/target.js';
 import { bindScenario } from './bind.js';
 
 /** One nginx build to test. */
@@ -81,6 +83,79 @@ async function checkSourceVersion(source: NginxSource, versions: readonly string
     ],
     'invalid options; nothing was run',
   );
+}
+
+/** Scenarios that run on one nginx build, chosen by the target of their specs. */
+export interface ScenarioGroup {
+  target: NginxTarget;
+  scenarios: Scenario[];
+  /** Reason a Docker image replaces the local binary; undefined when the local binary is used. */
+  notice?: string;
+}
+
+/**
+ * Chooses the nginx of each scenario from its spec's target.nginx when the
+ * user named none, as `build --check` does: the local nginx when it is of
+ * the target's major.minor line, else the h2sticky/nginx image of that line.
+ * A spec without target.nginx, such as the bundled scenarios' specs, runs
+ * on the local nginx and is compiled for its version. Scenarios whose specs
+ * target the same version share one group, in the order they first appear.
+ *
+ * Raises EnvironmentError when no nginx of a target's line is available.
+ * A spec with an invalid target runs on the local nginx, whose compile step
+ * then reports the target as a problem of the spec.
+ */
+export async function groupScenariosByTarget(scenarios: readonly Scenario[], specs: ReadonlyMap<Scenario, ResolvedSpec>): Promise<ScenarioGroup[]> {
+  const groups = new Map<string, ScenarioGroup>();
+  const versions = new Map<string, string>();
+  for (const scenario of scenarios) {
+    const spec = specs.get(scenario);
+    const resolved = spec?.document.target?.nginx === undefined ? undefined : resolveTarget(spec.document.target);
+    const key = resolved !== undefined && 'target' in resolved ? `${resolved.target.edition} ${resolved.target.versionText}` : 'local';
+    const known = groups.get(key);
+    if (known) {
+      known.scenarios.push(scenario);
+      continue;
+    }
+
+    const chosen = await chooseTargetForSpec(spec, `run ${scenario.file}`, versions);
+    groups.set(key, { ...chosen, scenarios: [scenario] });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Chooses the nginx for one spec by its target, as groupScenariosByTarget
+ * does; `task` names what fails without it, such as "run drain.yaml".
+ * `versions` caches the version of each nginx source between calls.
+ */
+export async function chooseTargetForSpec(spec: ResolvedSpec | undefined, task: string, versions = new Map<string, string>()): Promise<{ target: NginxTarget; notice?: string }> {
+  const resolved = spec?.document.target?.nginx === undefined ? undefined : resolveTarget(spec.document.target);
+  const chosen = resolved !== undefined && 'target' in resolved ? await chooseNginxForTarget(resolved.target, diffWording(task, spec)) : { source: defaultNginxSource };
+  const sourceKey = formatNginxSource(chosen.source);
+  let version = versions.get(sourceKey);
+  if (version === undefined) {
+    version = (await readNginxBuildInfo(chosen.source)).version;
+    versions.set(sourceKey, version);
+  }
+  return { target: { source: chosen.source, version }, ...(chosen.notice !== undefined ? { notice: chosen.notice } : {}) };
+}
+
+function diffWording(task: string, spec: ResolvedSpec | undefined): NginxChoiceWording {
+  const specName = spec?.fileName ?? 'the spec';
+  return {
+    task,
+    activity: 'running',
+    subject: specName,
+    pronoun: `its spec ${specName}`,
+    searcher: 'diff',
+    localOption: '--nginx local',
+    localUse: 'run the local binary',
+    imageOption: '--nginx docker:IMAGE',
+    buildOptions: '--nginx local:PATH or --nginx docker:IMAGE',
+    retarget: (localVersion) => `set target.nginx to "${localVersion}" in ${specName}`,
+    targetOss: `set target.edition to "oss" in ${specName}`,
+  };
 }
 
 export interface RunScenariosOptions {

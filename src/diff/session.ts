@@ -9,7 +9,7 @@ import { hasErrors, type Problem } from '../problems.js';
 import { versionInRange, formatVersionRange } from '../nginx/runner/version.js';
 import { bindScenario } from './bind.js';
 import { explanationFacts, type ExplainedDifference } from './explained.js';
-import { statusOf, type ScenarioRunResult } from './result.js';
+import { comparedCount, notSentReason, statusOf, type ScenarioRunResult } from './result.js';
 import type { Scenario } from './scenario/types.js';
 import type { ServerUnderTest } from './server-under-test.js';
 import { StepRunner, type Side } from './step-runner.js';
@@ -84,8 +84,16 @@ export class DiffSession {
         ...(this.options.onRequestsDone ? { onRequestsDone: this.options.onRequestsDone } : {}),
       });
       const steps = await runner.run();
-      const requestCount = steps.reduce((sum, step) => sum + step.requests.length, 0);
-      return finish({ status: statusOf(steps), steps, requestCount, problems: prepared.warnings, facts: explanationFacts(prepared.sides[0].plan) });
+      const status = statusOf(steps);
+      const reason = notSentReason(steps);
+      return finish({
+        status,
+        steps,
+        requestCount: comparedCount(steps),
+        problems: prepared.warnings,
+        facts: explanationFacts(prepared.sides[0].plan),
+        ...(reason !== undefined ? { reason } : {}),
+      });
     } finally {
       await backends.stop();
     }

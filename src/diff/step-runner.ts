@@ -171,7 +171,8 @@ export class StepRunner {
     const records = this.options.backends.backends.flatMap((backend) => backend.takeRequests().map((record) => ({ ...record, backend: backend.id })));
 
     const observationsOf = async (state: SideState, sent: Sent[]): Promise<Observation[]> => {
-      const access = await this.accessRecords(state.side.server, sent.length);
+      // A request the client did not send leaves no access record, so waiting for one would only run into the deadline.
+      const access = await this.accessRecords(state.side.server, sent.filter((entry) => !entry.response.notSent).length);
       const matched = matchAccessRecords(
         sent.map((entry) => ({ method: entry.request.method, path: entry.request.path, response: entry.response })),
         access,
@@ -198,6 +199,14 @@ export class StepRunner {
 
     const results = requests.map((request, index): RequestResult => {
       const observations: [Observation, Observation] = [firstObservations[index]!, secondObservations[index]!];
+      const notSent = this.states.flatMap((state, side) => {
+        const response = (side === 0 ? first : second)[index]!.response;
+        return response.notSent ? [`${state.side.server.role}: ${response.error ?? 'rejected by the client'}`] : [];
+      });
+      if (notSent.length > 0) {
+        // Nothing reached a server, so there is no behaviour to compare or to check against expectations.
+        return { pointer: request.pointer, client: request.client, connection: request.connection, method: request.method, path: request.path, observations, notSent, differences: [], expectationFailures: [] };
+      }
       const compared = compareObservations(...observations);
       const entries = explainRequest(compared, this.options.explained, { scope: 'proxy', ...explanationFacts(this.states[0].side.plan) });
       const differences = compared.map((difference, index) => {

@@ -1,4 +1,4 @@
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanTarget } from '../plan/types.js';
 import { EnvironmentError } from '../problems.js';
 import { describeDockerHost, resolveDockerHost } from './runner/docker.js';
 import { readNginxBuildInfo } from './runner/executor.js';
@@ -17,15 +17,61 @@ const imageScriptLines = [
   { suite: 'sid', line: '1.30' },
 ] as const;
 
-/** The nginx that `build --check` runs when no --nginx-bin or --nginx-image is given, and why. */
+/** The nginx that a command runs when the user named none, and why. */
 export interface DefaultCheckSource {
   source: NginxSource;
   /** Reason a Docker image replaces the local binary; undefined when the local binary is used. */
   notice?: string;
 }
 
+/** How messages about the chosen nginx name the command and its options. */
+export interface NginxChoiceWording {
+  /** What cannot be done without an nginx of the target's line, such as "check the config". */
+  task: string;
+  /** What the notice says the image is used for, such as "checking". */
+  activity: string;
+  /** What targets the version in the notice, such as "the config". */
+  subject: string;
+  /** What targets the version in an error after the task, such as "it". */
+  pronoun: string;
+  /** What looks for the nginx, such as "--check". */
+  searcher: string;
+  /** The option that forces the local binary, such as "--nginx-bin nginx". */
+  localOption: string;
+  /** What the local option does, such as "check with the local binary". */
+  localUse: string;
+  /** The option that names an image, such as "--nginx-image". */
+  imageOption: string;
+  /** How to make the target the local version, such as "build with --nginx-version 1.22.1". */
+  retarget: (localVersion: string) => string;
+  /** The options that name any nginx build, such as "--nginx-bin or --nginx-image". */
+  buildOptions: string;
+  /** How to target open-source nginx instead of NGINX Plus. */
+  targetOss: string;
+}
+
+/** The wording of `build --check`. */
+export const buildCheckWording: NginxChoiceWording = {
+  task: 'check the config',
+  activity: 'checking',
+  subject: 'the config',
+  pronoun: 'it',
+  searcher: '--check',
+  localOption: '--nginx-bin nginx',
+  localUse: 'check with the local binary',
+  imageOption: '--nginx-image',
+  retarget: (localVersion) => `build with --nginx-version ${localVersion}`,
+  buildOptions: '--nginx-bin or --nginx-image',
+  targetOss: 'build with --edition oss',
+};
+
+/** Chooses the nginx for `build --check` when the user named none; see chooseNginxForTarget. */
+export async function chooseDefaultCheckSource(plan: Plan): Promise<DefaultCheckSource> {
+  return chooseNginxForTarget(plan.target, buildCheckWording);
+}
+
 /**
- * Chooses the nginx for `build --check` when the user named none. The local
+ * Chooses the nginx that runs a config compiled for `target`. The local
  * binary is used when its major.minor line is the target's. Otherwise the
  * h2sticky/nginx image of that line is used: the exact version when it
  * exists, else the newest patch release.
@@ -33,12 +79,12 @@ export interface DefaultCheckSource {
  * Raises EnvironmentError when no nginx of the target's line is available,
  * because an nginx of another line rejects directives it does not have,
  * and that rejection would look like a broken config. It also raises for an
- * NGINX Plus target, which the open-source binaries cannot check.
+ * NGINX Plus target, which the open-source binaries cannot run.
  */
-export async function chooseDefaultCheckSource(plan: Plan): Promise<DefaultCheckSource> {
-  const { major, minor } = plan.target.version;
+export async function chooseNginxForTarget(target: Pick<PlanTarget, 'version' | 'versionText' | 'edition'>, wording: NginxChoiceWording): Promise<DefaultCheckSource> {
+  const { major, minor } = target.version;
   const line = `${major}.${minor}`;
-  if (plan.target.edition === 'plus') throw plusTargetError(plan.target.versionText);
+  if (target.edition === 'plus') throw plusTargetError(target.versionText, wording);
 
   const local: NginxSource = { kind: 'local', bin: 'nginx' };
   let localVersion: string | undefined;
@@ -55,19 +101,19 @@ export async function chooseDefaultCheckSource(plan: Plan): Promise<DefaultCheck
     images = await listNginxImages();
   } catch (error) {
     const reason = error instanceof EnvironmentError ? error.message : `listing the ${nginxImageRepository} images failed: ${error instanceof Error ? error.message : String(error)}`;
-    throw noCheckingNginxError(plan.target.versionText, line, localVersion, reason);
+    throw noMatchingNginxError(target.versionText, line, localVersion, reason, wording);
   }
-  const exact = images.find((image) => image.version === plan.target.versionText);
+  const exact = images.find((image) => image.version === target.versionText);
   const image = exact ?? pickNginxImage(images, { min: `${line}.0`, below: `${major}.${minor + 1}.0` });
   if (image === undefined) {
     const present = images.length === 0 ? 'none exist' : `present: ${images.map((found) => found.version).join(', ')}`;
     const reason = `no ${nginxImageRepository} image of nginx ${line} exists on ${describeDockerHost(resolveDockerHost())} (${present})`;
-    throw noCheckingNginxError(plan.target.versionText, line, localVersion, reason);
+    throw noMatchingNginxError(target.versionText, line, localVersion, reason, wording);
   }
 
   return {
     source: { kind: 'docker', image: image.image },
-    notice: `checking with ${image.image} in Docker, because the config targets nginx ${plan.target.versionText} and ${describeLocal(localVersion)}; pass --nginx-bin nginx to check with the local binary anyway`,
+    notice: `${wording.activity} with ${image.image} in Docker, because ${wording.subject} targets nginx ${target.versionText} and ${describeLocal(localVersion)}; pass ${wording.localOption} to ${wording.localUse} anyway`,
   };
 }
 
@@ -76,24 +122,24 @@ function describeLocal(localVersion: string | undefined): string {
 }
 
 /** The error for a target whose line neither the local nginx nor an image has; `reason` says why Docker could not help. */
-function noCheckingNginxError(targetVersion: string, line: string, localVersion: string | undefined, reason: string): EnvironmentError {
+function noMatchingNginxError(targetVersion: string, line: string, localVersion: string | undefined, reason: string, wording: NginxChoiceWording): EnvironmentError {
   const scriptBuilds = imageScriptLines.map((entry) => `${entry.line} from Debian ${entry.suite}`).join(', ');
   const scriptSuite = imageScriptLines.find((entry) => entry.line === line)?.suite;
   const fixes = [
-    ...(localVersion === undefined ? ['install nginx'] : [`build with --nginx-version ${localVersion} to target the local nginx`]),
+    ...(localVersion === undefined ? ['install nginx'] : [`${wording.retarget(localVersion)} to target the local nginx`]),
     ...(scriptSuite === undefined ? [] : [`run scripts/nginx-images.sh ${scriptSuite} as root to build the ${nginxImageRepository} image of nginx ${line} (the script builds ${scriptBuilds})`]),
-    'pass --nginx-image with an nginx image of that line',
-    ...(localVersion === undefined ? [] : ['pass --nginx-bin nginx to check with the local binary anyway, which may reject directives it does not have']),
+    `pass ${wording.imageOption} with an nginx image of that line`,
+    ...(localVersion === undefined ? [] : [`pass ${wording.localOption} to ${wording.localUse} anyway, which may reject directives it does not have`]),
   ];
   return new EnvironmentError(
-    `cannot check the config: it targets nginx ${targetVersion}, so --check looks for an nginx ${line}.x, but ${describeLocal(localVersion)}, and ${reason}`,
+    `cannot ${wording.task}: ${wording.pronoun} targets nginx ${targetVersion}, so ${wording.searcher} looks for an nginx ${line}.x, but ${describeLocal(localVersion)}, and ${reason}`,
     `${fixes.slice(0, -1).join(', ')}, or ${fixes.at(-1)!}`,
   );
 }
 
-function plusTargetError(targetVersion: string): EnvironmentError {
+function plusTargetError(targetVersion: string, wording: NginxChoiceWording): EnvironmentError {
   return new EnvironmentError(
-    `cannot check the config: it targets NGINX Plus ${targetVersion}, and the local nginx and the ${nginxImageRepository} images are open-source builds, which reject directives that only NGINX Plus has`,
-    'pass --nginx-bin or --nginx-image naming an NGINX Plus build, or build with --edition oss',
+    `cannot ${wording.task}: ${wording.pronoun} targets NGINX Plus ${targetVersion}, and the local nginx and the ${nginxImageRepository} images are open-source builds, which reject directives that only NGINX Plus has`,
+    `pass ${wording.buildOptions} naming an NGINX Plus build, or ${wording.targetOss}`,
   );
 }

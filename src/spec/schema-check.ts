@@ -175,7 +175,7 @@ function toProblem(error: ErrorObject, spec: LoadedSpec, context: CheckerContext
     }
     case 'type':
       message = `${name} must be ${article(String((error.params as { type: string }).type))}, not ${describeValue(error.data)}`;
-      hint ??= quotedHint(error);
+      hint ??= quotedHint(error) ?? scalarForListHint(error);
       break;
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((value) => JSON.stringify(value));
@@ -338,4 +338,12 @@ function quotedHint(error: ErrorObject): string | undefined {
 function firstSentence(text: string): string {
   const end = text.search(/\.(\s|$)/);
   return end === -1 ? text : text.slice(0, end);
+}
+
+/** Shows the list form of a single value written where a list is expected, such as `create: [$upstream_http_x_port]`. */
+function scalarForListHint(error: ErrorObject): string | undefined {
+  const type = (error.params as { type: string }).type;
+  if (type !== 'array' || !['string', 'number', 'boolean'].includes(typeof error.data)) return undefined;
+  const key = parsePointer(error.instancePath).at(-1) ?? 'value';
+  return `write it as a list, even for one item: ${key}: [${String(error.data)}]`;
 }

@@ -287,6 +287,64 @@ describe('h2sticky diff', () => {
     expect(run.stdout).toMatch(/^3 random scenarios passed$/m);
   });
 
+  it('runs the nginx line the spec targets', async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const image = useOrSkip(context, await findNginxImage(featureLevels.nativeSticky));
+    const { version: localVersion } = await readNginxBuildInfo(local);
+    const line = image.version.split('.').slice(0, 2).join('.');
+    if (localVersion.startsWith(`${line}.`)) context.skip(`the local nginx ${localVersion} is of the ${line} line, so no image is chosen`);
+    const spec = join(directory, 'target-line.yaml');
+    writeFileSync(spec, dualStackSpec(['      - { port: 18080, http2: true, h2c_only: true }']).replace('h2sticky: 1\n', `h2sticky: 1\ntarget: { nginx: "${line}" }\n`));
+    const scenario = join(directory, 'target-line-scenario.yaml');
+    writeFileSync(scenario, 'h2sticky-scenario: 1\nsteps:\n  - request: { path: /a }\n  - request: { path: /b }\n');
+    const run = await runCli(['diff', spec, '-s', scenario]);
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`note: running with ${image.image} in Docker, because target-line.yaml targets nginx ${line} and the local nginx is ${localVersion}`);
+    expect(run.stdout).toContain(`target-line-scenario on nginx ${image.version}, 2 requests`);
+  });
+
+  it('keeps the local nginx without a target', async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const { version } = await readNginxBuildInfo(local);
+    const spec = join(directory, 'no-target.yaml');
+    writeFileSync(spec, dualStackSpec(['      - { port: 18080, http2: true, h2c_only: true }']));
+    const scenario = join(directory, 'no-target-scenario.yaml');
+    writeFileSync(scenario, 'h2sticky-scenario: 1\nsteps:\n  - request: { path: /a }\n');
+    const run = await runCli(['diff', spec, '-s', scenario]);
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(`no-target-scenario on nginx ${version}, 1 request`);
+  });
+
+  it('rejects te gzip on HTTP/2', async () => {
+    const scenario = join(directory, 'te-gzip.yaml');
+    writeFileSync(scenario, 'h2sticky-scenario: 1\nspec: ../no-such-spec.yaml\nsteps:\n  - request: { path: /a, headers: { te: gzip } }\n');
+    const run = await runCli(['diff', '-s', scenario]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/te-gzip\.yaml:4:\d+: error: header "te: gzip" cannot be sent on HTTP\/2 connection "main" \[\/steps\/0\/request\/headers\/te\]/);
+    expect(run.stderr).toContain('RFC 9113 section 8.2.2');
+    expect(run.stdout).not.toContain('ok ');
+  });
+
+  it('writes reports for passing random runs', async (context) => {
+    const local = useOrSkip(context, await findLocalNginx());
+    const { version } = await readNginxBuildInfo(local);
+    const junit = join(directory, 'random-passed.xml');
+    const json = join(directory, 'random-passed.json');
+    const run = await runCli(['diff', '--random', '2', '--seed', '5', '--shrunk-dir', directory, '--junit', junit, '--json', json]);
+
+    expect(run.code).toBe(0);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain(`<testsuite name="nginx ${version}" tests="1" failures="0" errors="0" skipped="0"`);
+    expect(xml).toContain('name="2 random scenarios (seed 5)"');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { summary: { passed: number; requestsCompared: number } };
+    expect(report.summary.passed).toBe(1);
+    expect(report.summary.requestsCompared).toBeGreaterThan(0);
+  });
+
   it('prints one table for a version list', async (context) => {
     useOrSkip(context, await findNginxImage(featureLevels.nativeSticky));
     useOrSkip(context, await findNginxImage(featureLevels.http2Directive));

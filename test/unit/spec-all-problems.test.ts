@@ -122,3 +122,25 @@ servers:
     expect(problems).toContainEqual({ code: 'spec.schema.additionalProperties', pointer: '/upstreams/app/servers/0/host' });
   });
 });
+
+describe('affinity list hint', () => {
+  it('shows the list form for a scalar create', () => {
+    const text = [
+      'h2sticky: 1',
+      'target: { nginx: "1.30" }',
+      'upstreams:',
+      '  app:',
+      '    servers: [{ address: 127.0.0.1:9001 }]',
+      '    affinity: { mode: learn, create: $upstream_http_x_port, lookup: [$cookie_x_port], zone_size: 1m }',
+      'servers:',
+      '  - listen: [{ port: 8080 }]',
+      '    locations: [{ path: /, upstream: app }]',
+      '',
+    ].join('\n');
+    const problems = validateLoadedSpec(loadSpecText(text, 'spec.yaml')).problems;
+    const create = problems.find((problem) => problem.pointer === '/upstreams/app/affinity/create');
+
+    expect(create?.message).toBe('"create" must be a list, not "$upstream_http_x_port"');
+    expect(create?.hint).toBe('write it as a list, even for one item: create: [$upstream_http_x_port]');
+  });
+});

@@ -20,6 +20,7 @@ import type { NginxTarget } from '../run.js';
 import { loadScenarioText } from '../scenario/load.js';
 import type { ServerUnderTest } from '../server-under-test.js';
 import { DiffSession } from '../session.js';
+import { countOf } from '../../util/plural.js';
 import { BackendSet, type ResolvedSpec } from '../testbed.js';
 import { buildRandomScenario, buildRandomSpec, scenarioArbitrary, type RandomScenarioShape } from './arbitrary.js';
 
@@ -44,6 +45,12 @@ export interface RandomRunOutcome {
   /** Scenarios run before the first divergence, or all of them. */
   runs: number;
   requests: number;
+  /**
+   * The random runs as one result for the reports, named `N random scenarios (seed S)`:
+   * passed when no scenario diverged. Its steps are empty, because the
+   * scenarios of a passing run are not kept.
+   */
+  summary: ScenarioRunResult;
   failure?: {
     /** The run of the shrunk scenario. */
     result: ScenarioRunResult;
@@ -69,6 +76,8 @@ export async function runRandomScenarios(options: RandomRunOptions): Promise<Ran
   let requests = 0;
   let shrinkRuns = 0;
   let failing: { result: ScenarioRunResult; text: string } | undefined;
+  let sides: Pick<ScenarioRunResult, 'servers' | 'roles'> | undefined;
+  const started = Date.now();
   const maxShrinkRuns = options.maxShrinkRuns ?? defaultMaxShrinkRuns;
 
   const property = fc.asyncProperty(scenarioArbitrary(options.spec === undefined), async (shape) => {
@@ -85,6 +94,7 @@ export async function runRandomScenarios(options: RandomRunOptions): Promise<Ran
 
     const spec: ResolvedSpec = options.spec ?? { document: (loaded.scenario.spec as { document: ResolvedSpec['document'] }).document, fileName: 'random spec' };
     const result = await session.run(loaded.scenario, spec);
+    sides ??= { servers: result.servers, roles: result.roles };
     if (failing === undefined) {
       requests += result.requestCount;
       options.onScenarioDone?.();
@@ -96,12 +106,25 @@ export async function runRandomScenarios(options: RandomRunOptions): Promise<Ran
     return passed;
   });
 
+  const summaryOf = (status: ScenarioRunResult['status']): ScenarioRunResult => ({
+    scenario: `${countOf(runs, 'random scenario')} (seed ${options.seed})`,
+    file: '',
+    nginxVersion: options.target.version,
+    servers: sides?.servers ?? [`nginx ${options.target.version}`, 'h2sticky reference proxy'],
+    roles: sides?.roles ?? ['nginx', 'proxy'],
+    status,
+    problems: [],
+    steps: [],
+    requestCount: requests,
+    durationMs: Date.now() - started,
+  });
+
   try {
     const details = await fc.check(property, { numRuns: options.count, seed: options.seed, endOnFailure: false });
     if (!details.failed || failing === undefined) {
       // A failure without a divergence is an exception inside a run, such as nginx rejecting a generated config.
       if (details.failed) throw details.errorInstance instanceof Error ? details.errorInstance : new Error(`random scenarios failed: ${String(details.errorInstance)}`);
-      return { nginxVersion: options.target.version, runs, requests };
+      return { nginxVersion: options.target.version, runs, requests, summary: summaryOf('passed') };
     }
 
     const file = join(options.shrunkDirectory, `random-seed-${options.seed}-nginx-${options.target.version}.yaml`);
@@ -110,6 +133,7 @@ export async function runRandomScenarios(options: RandomRunOptions): Promise<Ran
       nginxVersion: options.target.version,
       runs,
       requests,
+      summary: summaryOf('diverged'),
       failure: { result: { ...failing.result, scenario: `random-seed-${options.seed}`, file }, file, shrinks: details.numShrinks },
     };
   } finally {

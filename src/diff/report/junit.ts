@@ -30,10 +30,10 @@ export function formatJunitReport(results: readonly ScenarioRunResult[]): string
 }
 
 function testCase(run: ScenarioRunResult): string[] {
-  const open = `    <testcase classname="diff.nginx-${escape(run.nginxVersion)}" name="${escape(run.scenario)}" file="${escape(run.file)}" time="${(run.durationMs / 1000).toFixed(3)}"`;
+  const open = `    <testcase classname="diff.nginx-${escape(run.nginxVersion)}" name="${escape(run.scenario)}"${run.file === '' ? '' : ` file="${escape(run.file)}"`} time="${(run.durationMs / 1000).toFixed(3)}"`;
   if (run.status === 'passed') return [`${open}/>`];
 
-  const detail = escape(formatTextReport([run]));
+  const detail = escape(formatTextReport([run], { summary: false }));
   let body: string;
   if (run.status === 'not-applicable') {
     body = `      <skipped message="${escape(run.reason ?? 'not applicable')}"/>`;

@@ -5,7 +5,7 @@
  * explained differences met.
  */
 
-import { formatProblem } from '../../problems.js';
+import { formatProblem, type Problem } from '../../problems.js';
 import { countOf } from '../../util/plural.js';
 import type { Observation, ReceivedObservation } from '../observation.js';
 import { divergences, type ExpectationFailure, type RequestResult, type ScenarioRunResult, type StepResult } from '../result.js';
@@ -14,18 +14,19 @@ import { divergences, type ExpectationFailure, type RequestResult, type Scenario
 const contextSteps = 6;
 const columnWidth = 64;
 
-export function formatTextReport(results: readonly ScenarioRunResult[]): string {
+/** Formats the text report. With `summary: false` it leaves out the closing count line, for a report of one run inside another format. */
+export function formatTextReport(results: readonly ScenarioRunResult[], { summary = true }: { summary?: boolean } = {}): string {
   const lines: string[] = [];
   for (const result of results) {
     lines.push(runLine(result));
     if (result.status === 'diverged') lines.push(...firstDivergence(result));
-    if (result.status === 'error') lines.push(...result.problems.map((problem) => `    ${formatProblem(problem).replace(/\n/g, '\n    ')}`));
+    if (result.status === 'error') lines.push(...inLineOrder(result.problems).map((problem) => `    ${formatProblem(problem).replace(/\n/g, '\n    ')}`));
     lines.push(...expectationLines(result));
   }
 
   const explained = explainedSummary(results);
   if (explained.length > 0) lines.push('', 'explained differences (not divergences):', ...explained);
-  lines.push('', summaryLine(results));
+  if (summary) lines.push('', summaryLine(results));
   return `${lines.join('\n')}\n`;
 }
 
@@ -37,6 +38,13 @@ export function summaryLine(results: readonly ScenarioRunResult[]): string {
     `${count('passed')} passed, ${count('diverged')} diverged, ${count('expectation-failed')} with failed expectations, ` +
     `${countOf(count('error'), 'error')}, ${count('not-applicable')} not applicable; ` +
     `${countOf(requests, 'request')} compared, ${countOf(unexplained, 'unexplained difference')}`
+  );
+}
+
+/** Sorts problems by file, line and column, because the compiler reports them in the order of its checks. */
+function inLineOrder(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
   );
 }
 

@@ -38,6 +38,9 @@ export const scenarioDocumentKind: DocumentKind = {
     topLevelDuplicateHint(key, parents) ?? 'each key may appear once in a mapping; client and connection names must be unique, so rename or merge one of them',
 };
 
+/** Connection-specific header fields that HTTP/2 forbids (RFC 9113 section 8.2.2); `te` is handled apart because `te: trailers` is allowed. */
+const connectionSpecificHeaders = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
 export interface ScenarioLoadResult {
   scenario?: Scenario;
   /**
@@ -277,6 +280,7 @@ class ScenarioBuilder {
       this.labels.add(raw.label);
     }
     const expect = raw.expect === undefined ? undefined : this.buildExpectation(raw.expect, `${pointer}/expect`);
+    if (!this.protocolOf(client, connection)?.startsWith('http1')) this.checkHttp2Headers(raw.headers ?? {}, pointer, connection);
 
     return {
       client,
@@ -361,6 +365,26 @@ class ScenarioBuilder {
 
   private protocolOf(clientName: string, connectionName: string): ConnectionProtocol | 'auto' | undefined {
     return this.clients.find((client) => client.name === clientName)?.connections.find((connection) => connection.name === connectionName)?.protocol;
+  }
+
+  /**
+   * Rejects connection-specific headers on an HTTP/2 connection. RFC 9113
+   * section 8.2.2 forbids them, and node:http2 throws
+   * ERR_HTTP2_INVALID_CONNECTION_HEADERS before the request leaves the client,
+   * so neither side would receive it. `te` is allowed with the value `trailers` only.
+   */
+  private checkHttp2Headers(headers: Record<string, string>, pointer: string, connection: string): void {
+    for (const [name, value] of Object.entries(headers)) {
+      const lower = name.toLowerCase();
+      const forbidden = connectionSpecificHeaders.has(lower) || (lower === 'te' && value.trim().toLowerCase() !== 'trailers');
+      if (!forbidden) continue;
+      this.problem(
+        'scenario.http2-connection-header',
+        `${pointer}/headers${toPointer([name])}`,
+        `header "${name}: ${value}" cannot be sent on HTTP/2 connection "${connection}"`,
+        `remove it: ${name} is a connection-specific header, which RFC 9113 section 8.2.2 forbids in HTTP/2 (only "te: trailers" is allowed); to send it, use a connection with protocol http1 or http1-tls`,
+      );
+    }
   }
 
   private problem(code: string, pointer: string, message: string, hint: string): void {

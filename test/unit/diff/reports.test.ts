@@ -186,3 +186,23 @@ describe('version matrix', () => {
     expect(table).not.toContain('.value');
   });
 });
+
+describe('text report problem order', () => {
+  it('lists spec problems in line order', () => {
+    const problem = (line: number) => ({ code: 'spec.check', severity: 'error' as const, message: `problem on line ${line}`, file: 'mine.yaml', line, column: 5 });
+    const text = formatTextReport([run('1.22.1', [], { status: 'error', reason: 'the spec does not compile for nginx 1.22.1', problems: [26, 24, 25, 35].map(problem) })]);
+    const order = [...text.matchAll(/problem on line (\d+)/g)].map((match) => Number(match[1]));
+
+    expect(order).toEqual([24, 25, 26, 35]);
+  });
+});
+
+describe('JUnit failure body', () => {
+  it('leaves out the summary line', () => {
+    const problem = { code: 'spec.check', severity: 'error' as const, message: 'invalid listener', file: 'mine.yaml', line: 3, column: 5 };
+    const xml = formatJunitReport([run('1.22.1', [], { status: 'error', reason: 'the spec does not compile for nginx 1.22.1', problems: [problem] })]);
+
+    expect(xml).toContain('invalid listener');
+    expect(xml).not.toContain('passed, 0 diverged');
+  });
+});

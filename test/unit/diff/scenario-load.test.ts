@@ -156,4 +156,28 @@ describe('scenario loader', () => {
     expect(problems[0]!.code).toBe('scenario.syntax');
     expect(problems[0]!.file).toBe('case.yaml');
   });
+
+  it('rejects connection headers on HTTP/2', () => {
+    const names = ['te', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'];
+    const steps = names.map((name) => `  - request: { path: /x, headers: { ${name}: gzip } }\n`).join('');
+    const { problems } = load(`steps:\n${steps}`);
+
+    expect(problems.map((problem) => problem.pointer)).toEqual(names.map((name, index) => `/steps/${index}/request/headers/${name}`));
+    expect(problems[0]).toMatchObject({ code: 'scenario.http2-connection-header', file: 'case.yaml', line: 3 });
+    expect(problems[0]!.column).toBeGreaterThan(1);
+    expect(problems[0]!.hint).toContain('RFC 9113 section 8.2.2');
+    expect(problems[0]!.hint).toContain('te: trailers');
+    expect(problems[0]!.hint).toContain('protocol http1');
+  });
+
+  it('allows te trailers on HTTP/2', () => {
+    const { problems } = load('steps:\n  - request: { headers: { te: trailers } }\n');
+    expect(problems).toEqual([]);
+  });
+
+  it('allows connection headers on HTTP/1.1', () => {
+    const clients = 'clients:\n  old:\n    connections:\n      plain: { protocol: http1 }\n';
+    const { problems } = load(`${clients}steps:\n  - request: { client: old, headers: { te: gzip, connection: keep-alive } }\n`);
+    expect(problems).toEqual([]);
+  });
 });
