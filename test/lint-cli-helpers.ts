@@ -1,22 +1,5 @@
 import { main } from '../src/cli/main.js';
-import type { CliIO } from '../src/cli/command.js';
-
-/** An in-memory `CliIO` and a reader of what was written to it. */
-export function captureIO(cwd: string): { io: CliIO; output: () => { out: string; err: string } } {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    errIsTTY: false,
-    cwd,
-  };
-  return { io, output: () => ({ out, err }) };
-}
+import { captureIO } from './helpers/cli.js';
 
 /** Runs the CLI in-process with captured output. */
 export async function runCli(args: readonly string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { commands } from '../src/cli/commands.js';
 import { commandsFor, main, runCommands } from '../src/cli/main.js';
-import { captureIO } from './lint-cli-helpers.js';
+import { captureIO } from './helpers/cli.js';
 
 let directory: string;
 

@@ -34,16 +34,16 @@ export function nginxVersionError(text: string, option = 'nginx-version'): strin
  * option is declared without a yargs type, so a non-number arrives as
  * written and a missing value as `true`.
  */
-export function numberOptionError(option: string, given: unknown, bounds: { min: number; max?: number; whole: boolean; unit?: string }): string | undefined {
+export function numberOptionError(option: string, value: unknown, bounds: { min: number; max?: number; whole: boolean; unit?: string }): string | undefined {
   const kind = bounds.whole ? 'a whole number' : 'a number';
   const range = bounds.max === undefined ? `of ${bounds.min} or more` : `from ${bounds.min} to ${bounds.max}`;
   const expected = `${kind}${bounds.unit ? ` of ${bounds.unit}` : ''} ${range}`;
-  if (typeof given === 'boolean') return `missing value after --${option}: expected ${expected}`;
+  if (typeof value === 'boolean') return `missing value after --${option}: expected ${expected}`;
 
-  const text = String(given);
-  const value = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
-  const inRange = value >= bounds.min && (bounds.max === undefined || value <= bounds.max);
-  if (Number.isFinite(value) && inRange && (!bounds.whole || Number.isInteger(value))) return undefined;
+  const text = String(value);
+  const number = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  const inRange = number >= bounds.min && (bounds.max === undefined || number <= bounds.max);
+  if (Number.isFinite(number) && inRange && (!bounds.whole || Number.isInteger(number))) return undefined;
   return invalidOptionValue(option, text, expected);
 }
 

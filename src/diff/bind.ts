@@ -87,7 +87,7 @@ function routeFor(spec: SpecDocument, protocol: ConnectionRoute['protocol'] | 'a
   return { error: `${where} that serves ${protocol === 'auto' ? 'HTTP' : protocol}`, hint: 'pick another protocol or port for the connection, or add such a listener to the spec' };
 }
 
-/** Names the listener a connection asks for: `port 8443`, `address [::1]` or `[::1]:8443`. */
+/** Names the listener a connection requests: `port 8443`, `address [::1]` or `[::1]:8443`. */
 function describeListener(port: number | undefined, address: string | undefined): string {
   if (address === undefined) return `port ${port}`;
   if (port === undefined) return `address ${address}`;

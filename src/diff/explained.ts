@@ -140,14 +140,14 @@ export async function loadExplainedDifferences(path: string = defaultExplainedPa
   const shippedIds = path === defaultExplainedPath ? [] : (await loadExplainedDifferences()).entries.map((entry) => entry.id);
   const ids = new Set([...entries.map((entry) => entry.id), ...shippedIds]);
   for (const [index, entry] of raw.differences.entries()) {
-    const wanted = entry.when?.with_explained;
-    if (wanted === undefined || ids.has(wanted)) continue;
+    const required = entry.when?.with_explained;
+    if (required === undefined || ids.has(required)) continue;
     const pointer = `/differences/${index}/when/with_explained`;
     const position = loaded.spec.locate(pointer);
     problems.push({
       code: 'explained.unknown-entry',
       severity: 'error',
-      message: `unknown entry "${wanted}" in "with_explained"`,
+      message: `unknown entry "${required}" in "with_explained"`,
       hint: `use the id of an entry in this file or in ${defaultExplainedPath}`,
       file: displayName,
       line: position.line,

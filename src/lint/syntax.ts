@@ -58,8 +58,8 @@ export interface SourcePosition {
 }
 
 /**
- * Where the words of a directive that spans several lines start, and where
- * its `;` or `{` is. `nginx -t` reports a wrong argument at the line of that
+ * Positions of the words of a directive that spans several lines, and of its
+ * `;` or `{`. `nginx -t` reports a wrong argument at the line of that
  * terminator, which after a missing `;` is a later line than the name.
  */
 export interface DirectiveSpan {

@@ -286,9 +286,9 @@ export function effectiveDirectives(node: LintNode, name: string, tree: LintTree
 }
 
 /**
- * Returns the last directive named `name` in effect at `node`, which is the
- * one that counts for a directive that may appear once per level, such as
- * `proxy_http_version`; undefined when no level sets it.
+ * Returns the last directive named `name` in effect at `node`. For a directive
+ * that may appear once per level, such as `proxy_http_version`, that is the
+ * one that counts. Returns undefined when no level sets it.
  */
 export function lastEffectiveDirective(node: LintNode, name: string, tree: LintTree): LintNode | undefined {
   for (let level: LintNode | undefined = node; level; level = level.parent) {

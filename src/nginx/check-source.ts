@@ -24,29 +24,29 @@ export interface DefaultCheckSource {
   notice?: string;
 }
 
-/** How messages about the chosen nginx name the command and its options. */
+/** Phrases with which messages about the chosen nginx name the command and its options. */
 export interface NginxChoiceWording {
-  /** What cannot be done without an nginx of the target's line, such as "check the config". */
+  /** Task that needs an nginx of the target's line, such as "check the config". */
   task: string;
-  /** What the notice says the image is used for, such as "checking". */
+  /** Activity the notice names for the image, such as "checking". */
   activity: string;
-  /** What targets the version in the notice, such as "the config". */
+  /** Subject that targets the version in the notice, such as "the config". */
   subject: string;
-  /** What targets the version in an error after the task, such as "it". */
+  /** Pronoun for that subject in an error, after the task, such as "it". */
   pronoun: string;
-  /** What looks for the nginx, such as "--check". */
+  /** Option or command that looks for the nginx, such as "--check". */
   searcher: string;
   /** The option that forces the local binary, such as "--nginx-bin nginx". */
   localOption: string;
-  /** What the local option does, such as "check with the local binary". */
+  /** Effect of the local option, such as "check with the local binary". */
   localUse: string;
   /** The option that names an image, such as "--nginx-image". */
   imageOption: string;
-  /** How to make the target the local version, such as "build with --nginx-version 1.22.1". */
+  /** Advice that makes the target the local version, such as "build with --nginx-version 1.22.1". */
   retarget: (localVersion: string) => string;
   /** The options that name any nginx build, such as "--nginx-bin or --nginx-image". */
   buildOptions: string;
-  /** How to target open-source nginx instead of NGINX Plus. */
+  /** Advice that targets open-source nginx instead of NGINX Plus. */
   targetOss: string;
 }
 
@@ -121,7 +121,7 @@ function describeLocal(localVersion: string | undefined): string {
   return localVersion === undefined ? 'no local nginx was found' : `the local nginx is ${localVersion}`;
 }
 
-/** The error for a target whose line neither the local nginx nor an image has; `reason` says why Docker could not help. */
+/** Builds the error for a target whose line neither the local nginx nor an image has. `reason` explains why Docker could not help. */
 function noMatchingNginxError(targetVersion: string, line: string, localVersion: string | undefined, reason: string, wording: NginxChoiceWording): EnvironmentError {
   const scriptBuilds = imageScriptLines.map((entry) => `${entry.line} from Debian ${entry.suite}`).join(', ');
   const scriptSuite = imageScriptLines.find((entry) => entry.line === line)?.suite;

@@ -17,7 +17,7 @@ import { hasIpv6Loopback } from '../../src/diff/listeners.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'h2sticky-diff-cli-'));
 
-/** A spec with two backends behind a sticky cookie and the given `listen` items, which start on line 11. */
+/** Returns a spec with two backends behind a sticky cookie and the given `listen` items, which start on line 11. */
 function dualStackSpec(listeners: string[]): string {
   return [
     'h2sticky: 1',
